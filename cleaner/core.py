@@ -1,0 +1,228 @@
+"""The pieces every filter is built from: edits, the per-document report, options and
+the ``Filter`` base class.
+
+A filter is pure: it receives text and a :class:`Report`, returns new text, and tells
+the report about every span it removed or replaced. It never reads files, parses
+arguments or prints.
+"""
+from __future__ import annotations
+
+import collections
+from dataclasses import dataclass
+from typing import Any, Callable, ClassVar, Iterable, Mapping, Protocol, Sequence
+
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
+"""Han ideographs (CJK unified, extension A, compatibility, extensions B and later)."""
+
+CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2014\u2018\u2019\u201c\u201d\u2026\u00b7\u2022\u2027\ufe30-\ufe4f"
+"""Chinese (full-width) punctuation, quotes, dashes, ellipsis and middle dots."""
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """One change: ``old`` at ``[start, end)`` of the text the filter received became ``new``."""
+
+    filter: str
+    start: int
+    end: int
+    old: str
+    new: str
+    segment: int | None = None
+    """Which segment the span is in, for edits made after the text was split; else None."""
+
+    def as_dict(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"filter": self.filter, "start": self.start, "end": self.end, "old": self.old, "new": self.new}
+        if self.segment is not None:
+            record["segment"] = self.segment
+        return record
+
+
+@dataclass(slots=True)
+class Segment:
+    """One document found in the input: its title (first line) and its text."""
+
+    text: str
+    title: str | None = None
+
+
+EditSink = Callable[[Edit], None]
+
+
+class Report:
+    """Collects what happened to one input: edits, warnings and document facts.
+
+    The chain sets :attr:`filter` before it calls each filter, so filters only say
+    *what* changed; the report adds *who*. Edits go to ``sink`` when one is given (the
+    directory runner streams them to disk), otherwise they are kept in :attr:`edits`.
+    """
+
+    def __init__(self, sink: EditSink | None = None) -> None:
+        self.filter = ""
+        self.segment: int | None = None
+        self.changes: collections.Counter[str] = collections.Counter()
+        self.warnings: list[str] = []
+        self.facts: dict[str, Any] = {}
+        self.edits: list[Edit] = []
+        self._sink = sink
+
+    def edit(self, start: int, end: int, old: str, new: str) -> None:
+        edit = Edit(self.filter, start, end, old, new, self.segment)
+        self.changes[self.filter] += 1
+        if self._sink is not None:
+            self._sink(edit)
+        else:
+            self.edits.append(edit)
+
+    def count(self, n: int = 1) -> None:
+        """Count ``n`` changes that are not worth a span each (line-ending normalization)."""
+        self.changes[self.filter] += n
+
+    def warn(self, message: str) -> None:
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+class _Pattern(Protocol):
+    def finditer(self, string: str) -> Iterable[Any]: ...
+
+
+def substitute(pattern: _Pattern, repl: str | Callable[[Any], str | None], text: str, report: Report) -> str:
+    """Replace every match of ``pattern`` in ``text`` and report each real change.
+
+    ``repl`` is a template (as for ``Match.expand``) or a function of the match; a
+    function may return ``None`` to leave a match alone. Works with ``re`` and ``regex``
+    patterns; builds the result once (no repeated concatenation).
+    """
+    parts: list[str] = []
+    pos = 0
+    expand = repl if callable(repl) else (lambda m: m.expand(repl))  # type: ignore[arg-type, return-value]
+    for m in pattern.finditer(text):
+        new = expand(m)
+        if new is None:
+            continue
+        old = m.group()
+        if new == old:
+            continue
+        start, end = m.span()
+        parts.append(text[pos:start])
+        parts.append(new)
+        pos = end
+        report.edit(start, end, old, new)
+    if not parts:
+        return text
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def apply_edits(text: str, edits: Sequence[tuple[int, int, str]], report: Report) -> str:
+    """Apply non-overlapping ``(start, end, new)`` replacements, sorted by start, and report them."""
+    if not edits:
+        return text
+    parts: list[str] = []
+    pos = 0
+    for start, end, new in edits:
+        old = text[start:end]
+        if old == new:
+            continue
+        parts.append(text[pos:start])
+        parts.append(new)
+        pos = end
+        report.edit(start, end, old, new)
+    if not parts:
+        return text
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------------------
+# Options: what a profile may set for a filter, checked when the profile loads.
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting of a filter, as a profile writes it.
+
+    ``type`` is ``bool``, ``int``, ``float``, ``str`` or ``list``. A ``list`` holds
+    strings, or tables when ``columns`` is given (column name -> (type, required)).
+    ``choices`` restricts a ``str``; ``regex`` says strings (or the ``regex_columns`` of
+    tables) must compile as regular expressions.
+    """
+
+    name: str
+    type: type
+    default: Any
+    help: str
+    choices: tuple[str, ...] = ()
+    columns: Mapping[str, tuple[type, bool]] | None = None
+    regex: bool = False
+    regex_columns: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+
+    def describe_type(self) -> str:
+        if self.choices:
+            return "one of " + ", ".join(repr(c) for c in self.choices)
+        if self.type is list:
+            if self.columns:
+                cols = ", ".join(f"{k} ({t.__name__}{'' if req else ', optional'})" for k, (t, req) in self.columns.items())
+                return f"a list of tables with keys {cols}"
+            return "a list of strings"
+        name = {bool: "true or false", int: "an integer", float: "a number", str: "a string"}[self.type]
+        if self.minimum is not None or self.maximum is not None:
+            lo = "" if self.minimum is None else f" >= {self.minimum:g}"
+            hi = "" if self.maximum is None else f" <= {self.maximum:g}"
+            name += lo + ("," if lo and hi else "") + hi
+        return name
+
+
+class Filter:
+    """Base class of every text filter.
+
+    Subclasses set :attr:`name` (the name profiles and the audit trail use),
+    :attr:`summary` (one line for ``cleaner profiles show``) and :attr:`options`, and
+    implement :meth:`apply`. ``__init__`` receives the validated options, all present,
+    so compile patterns and build tables there, once.
+    """
+
+    name: ClassVar[str] = ""
+    summary: ClassVar[str] = ""
+    options: ClassVar[tuple[Option, ...]] = ()
+
+    def __init__(self, **config: Any) -> None:
+        self.config = config
+
+    def apply(self, text: str, report: Report) -> str:  # pragma: no cover - interface
+        raise NotImplementedError
+
+    @classmethod
+    def defaults(cls) -> dict[str, Any]:
+        return {o.name: o.default for o in cls.options}
+
+    def __repr__(self) -> str:
+        return f"<filter {self.name}>"
+
+
+class Splitter(Filter):
+    """A filter that turns one text into several documents (the segmenter)."""
+
+    def apply(self, text: str, report: Report) -> str:
+        return "\n".join(s.text for s in self.split(text, report))
+
+    def split(self, text: str, report: Report) -> list[Segment]:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def option_table(options: Iterable[Option]) -> dict[str, Option]:
+    return {o.name: o for o in options}
+
+
+# Lists that profiles extend with ``key.add`` / ``key.remove`` rather than replace.
+ListEdit = dict[str, list[Any]]
+
+
+def merge_list(base: list[Any], change: ListEdit) -> list[Any]:
+    """Apply ``{"add": [...], "remove": [...]}`` to an inherited list."""
+    removed = change.get("remove", [])
+    result = [item for item in base if item not in removed]
+    result.extend(item for item in change.get("add", []) if item not in result)
+    return result

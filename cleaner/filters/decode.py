@@ -1,0 +1,167 @@
+"""decode: bytes to text, and every line ending to LF.
+
+Changes: detects the encoding (UTF-8 with or without BOM, UTF-16/32 with BOM, then the
+profile's candidate encodings, GB18030 and Big5 by default, chosen with
+charset-normalizer), drops a leading BOM, turns CRLF and lone CR into LF.
+Never: guesses an encoding for data that is not text (images, archives, PDFs, random
+bytes); those raise :class:`NotText` with the reason. A mostly-UTF-8 file with a few
+broken byte sequences is decoded with U+FFFD in their place, each one reported.
+Line-ending changes are counted, not listed span by span: they lose nothing.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+
+import charset_normalizer
+
+from cleaner.core import Filter, Option, Report
+
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"%PDF-", "a PDF document (extract its text first)"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.doc/.xls)"),
+    (b"\x7fELF", "an executable"),
+)
+
+BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+NEWLINES = re.compile(r"\r\n?")
+_ESCAPED = re.compile("[\udc80-\udcff]+")
+
+
+class NotText(Exception):
+    """The input cannot be read as text; ``str()`` says why."""
+
+
+def _signature(data: bytes) -> str | None:
+    for magic, what in SIGNATURES:
+        if data.startswith(magic):
+            return what
+    return None
+
+
+class Decode(Filter):
+    name = "decode"
+    summary = "detect the encoding and decode; CRLF and CR become LF"
+    options = (
+        Option(
+            "encodings",
+            list,
+            ["gb18030", "big5", "utf_16"],
+            "encodings tried, in this order of preference, when the input is neither valid UTF-8 nor marked by a BOM",
+        ),
+        Option(
+            "max_invalid_utf8",
+            float,
+            0.001,
+            "largest share of broken byte sequences in an otherwise UTF-8 file that is still read as UTF-8 (each one becomes U+FFFD and is reported)",
+            minimum=0.0,
+            maximum=1.0,
+        ),
+    )
+
+    def __init__(self, **config: object) -> None:
+        super().__init__(**config)
+        self.encodings = [codecs.lookup(e).name for e in self.config["encodings"]]  # type: ignore[union-attr]
+        self.max_invalid = float(self.config["max_invalid_utf8"])  # type: ignore[arg-type]
+
+    # -- bytes -> str ---------------------------------------------------------
+
+    def decode(self, data: bytes, report: Report) -> str:
+        """Decode ``data``; set ``report.facts['encoding']``; raise :class:`NotText`."""
+        report.filter = self.name
+        for bom, encoding in BOMS:
+            if data.startswith(bom):
+                try:
+                    text = data.decode(encoding)
+                except UnicodeDecodeError as exc:
+                    raise NotText(f"marked as {encoding} by its byte-order mark, but not valid {encoding}: {exc.reason}") from None
+                report.facts["encoding"] = "utf-8-sig" if encoding == "utf-8-sig" else encoding
+                return self.apply(text.lstrip("\ufeff") if encoding != "utf-8-sig" else text, report)
+        what = _signature(data)
+        if what:
+            raise NotText(f"not text: {what}")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        if text is not None:
+            if "\x00" in text:
+                raise NotText("not text: it contains NUL bytes (binary data)")
+            report.facts["encoding"] = "utf-8"
+            return self.apply(text, report)
+        if b"\x00" in data:
+            raise NotText("not text: it contains NUL bytes and no byte-order mark (binary data)")
+        text = self._mostly_utf8(data, report)
+        if text is None:
+            text = self._detect(data, report)
+        return self.apply(text, report)
+
+    def _mostly_utf8(self, data: bytes, report: Report) -> str | None:
+        escaped = data.decode("utf-8", errors="surrogateescape")
+        runs = list(_ESCAPED.finditer(escaped))
+        if sum(m.end() - m.start() for m in runs) > max(1, int(len(data) * self.max_invalid)):
+            return None
+        report.facts["encoding"] = "utf-8"
+        report.warn(f"{len(runs)} invalid UTF-8 byte sequence(s) replaced with U+FFFD")
+
+        # The audit shows the lost bytes as hex, since they are not text.
+        parts: list[str] = []
+        pos = 0
+        for m in runs:
+            raw = m.group().encode("utf-8", errors="surrogateescape")
+            parts.append(escaped[pos:m.start()])
+            report.edit(m.start(), m.end(), f"<invalid bytes {raw.hex(' ')}>", "\ufffd")
+            parts.append("\ufffd")
+            pos = m.end()
+        parts.append(escaped[pos:])
+        return "".join(parts)
+
+    def _detect(self, data: bytes, report: Report) -> str:
+        matches = charset_normalizer.from_bytes(data, cp_isolation=self.encodings)
+        best = matches.best()
+        if best is None:
+            tried = ", ".join(["utf-8", *self.encodings])
+            raise NotText(f"not text in any supported encoding (tried {tried})")
+        text = str(best)
+        if not _plausible(text):
+            raise NotText(f"not text: decodes as {best.encoding} only to gibberish")
+        report.facts["encoding"] = best.encoding
+        return text
+
+    # -- str -> str -----------------------------------------------------------
+
+    def apply(self, text: str, report: Report) -> str:
+        if text.startswith("\ufeff"):
+            text = text[1:]
+            report.edit(0, 1, "\ufeff", "")
+        if "\r" not in text:
+            return text
+        n = text.count("\r")
+        report.count(n)
+        return NEWLINES.sub("\n", text)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ue000-\uf8ff\ufffd]")
+
+
+def _plausible(text: str) -> bool:
+    """Text a person wrote has few control characters and private-use code points."""
+    if not text:
+        return True
+    return len(_CONTROL.findall(text)) <= max(2, len(text) // 100)

@@ -1,0 +1,156 @@
+"""The chain: a profile's filters, built once, run over one input at a time."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cleaner.core import Edit, EditSink, Filter, Report, Segment, Splitter
+from cleaner.filters import filter_class
+from cleaner.filters.decode import Decode, NotText
+from cleaner.profile import Profile, load_profile
+
+LAYOUT = "layout"
+"""Name, in the audit trail, of the final step that gives each segment its clean shape."""
+
+_LINE_SPACE = " \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f\u205f"
+
+
+@dataclass
+class Result:
+    """What cleaning one input produced."""
+
+    segments: list[Segment]
+    warnings: list[str] = field(default_factory=list)
+    changes: dict[str, int] = field(default_factory=dict)
+    audit: list[Edit] = field(default_factory=list)
+    encoding: str | None = None
+    collection_title: str | None = None
+    declared_count: int | None = None
+    settled: bool = True
+
+    @property
+    def text(self) -> str:
+        """All segments, one after another (each already ends with a newline)."""
+        return "".join(s.text for s in self.segments)
+
+
+class Cleaner:
+    """A profile's chain, built once: patterns compiled and tables loaded a single time.
+
+    >>> cleaner = Cleaner()            # the default profile
+    >>> result = cleaner.clean("标题\\n正文 ,内容。")
+    """
+
+    def __init__(self, profile: Profile | str | Path | None = None) -> None:
+        self.profile = profile if isinstance(profile, Profile) else load_profile(profile)
+        built: list[Filter] = [filter_class(name)(**self.profile.filter_options(name)) for name in self.profile.chain]
+        decoder = built[0]
+        assert isinstance(decoder, Decode)
+        self.decoder: Decode = decoder
+        self.splitter: Splitter | None = built[-1] if isinstance(built[-1], Splitter) else None
+        self.text_filters: list[Filter] = [f for f in built[1:] if not isinstance(f, Splitter)]
+        self.max_passes = self.profile.max_passes
+
+    @property
+    def filters(self) -> list[Filter]:
+        return [self.decoder, *self.text_filters, *([self.splitter] if self.splitter else [])]
+
+    def clean(self, data: str | bytes, *, sink: EditSink | None = None) -> Result:
+        """Clean one input. ``bytes`` are decoded as the CLI does; raises
+        :class:`~cleaner.filters.decode.NotText` for data that is not text."""
+        report = Report(sink)
+        if isinstance(data, (bytes, bytearray, memoryview)):
+            text = self.decoder.decode(bytes(data), report)
+        else:
+            report.filter = self.decoder.name
+            text = self.decoder.apply(data, report)
+            report.facts.setdefault("encoding", None)
+        text = self._run_text_filters(text, report)
+        if self.splitter is not None:
+            report.filter = self.splitter.name
+            pieces = self.splitter.split(text, report)
+        else:
+            pieces = [Segment(text)]
+        segments = []
+        for piece in pieces:
+            report.segment = len(segments) + 1 if len(pieces) > 1 else None
+            report.filter = LAYOUT
+            body = layout(piece.text, report)
+            if not body:
+                continue
+            segments.append(Segment(body, piece.title))
+        settled = True
+        if self.max_passes > 1:
+            for i, segment in enumerate(segments):
+                report.segment = i + 1 if len(segments) > 1 else None
+                ok = self._settle(segment, report)
+                settled = settled and ok
+                if not ok:
+                    report.warn(f"segment {i + 1} still changed after {self.max_passes} passes of the chain")
+        report.segment = None
+        for segment in segments:
+            segment.title = segment.title or first_line(segment.text)
+        if not segments:
+            report.warn("no text left after cleaning" if text.strip() else "empty input: no text")
+        return Result(
+            segments=segments,
+            warnings=list(report.warnings),
+            changes=dict(report.changes),
+            audit=list(report.edits),
+            encoding=report.facts.get("encoding"),
+            collection_title=report.facts.get("collection_title"),
+            declared_count=report.facts.get("declared_count"),
+            settled=settled,
+        )
+
+    def _run_text_filters(self, text: str, report: Report) -> str:
+        for f in self.text_filters:
+            report.filter = f.name
+            text = f.apply(text, report)
+        return text
+
+    def _settle(self, segment: Segment, report: Report) -> bool:
+        """Rerun the chain on a finished segment until it no longer changes."""
+        for _ in range(self.max_passes - 1):
+            again = self._run_text_filters(segment.text, report)
+            if self.splitter is not None:
+                report.filter = self.splitter.name
+                parts = self.splitter.split(again, report)
+                again = "\n".join(p.text for p in parts)
+            report.filter = LAYOUT
+            again = layout(again, report)
+            if again == segment.text:
+                return True
+            segment.text = again
+        return False
+
+
+def first_line(text: str) -> str | None:
+    line = text.split("\n", 1)[0].strip()
+    return line or None
+
+
+def layout(text: str, report: Report) -> str:
+    """Give a segment its clean shape (SPEC §2): no leading or trailing white space on a
+    line, no blank lines, exactly one final newline. Every removal is reported."""
+    out: list[str] = []
+    pos = 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        stripped = line.strip(_LINE_SPACE)
+        if not stripped:
+            if end < len(text) or line:
+                report.edit(pos, min(end + 1, len(text)), text[pos:end + 1], "")
+        else:
+            lead = len(line) - len(line.lstrip(_LINE_SPACE))
+            if lead:
+                report.edit(pos, pos + lead, line[:lead], "")
+            trail = len(line) - len(line.rstrip(_LINE_SPACE))
+            if trail:
+                report.edit(end - trail, end, line[len(line) - trail:], "")
+            out.append(stripped)
+        pos = end + 1
+    return "\n".join(out) + "\n" if out else ""
+
+
+__all__ = ["Cleaner", "Result", "NotText", "layout"]

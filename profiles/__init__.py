@@ -1,0 +1,1 @@
+"""Built-in cleaner profiles (TOML files), shipped inside the package as ``cleaner.profiles``."""

@@ -1,0 +1,79 @@
+"""Shared machinery for filter case files.
+
+Each filter has ``tests/filters/cases/<filter>.toml`` with two kinds of cases::
+
+    [[change]]               # the filter must turn input into expected
+    input = "局D组班子成员"
+    expected = "局党组班子成员"
+    note = "SPEC §3.9"        # optional: where the case comes from
+    xfail = "why not yet"     # optional: a known gap, run as xfail(strict=True)
+
+    [[keep]]                 # a must-not-change trap: the filter leaves input as it is
+    input = "3D打印"
+
+Every ``change`` case is also checked stable: the filter leaves ``expected`` unchanged.
+Filters are built with the options the default profile gives them (``options`` in a
+case overrides some of them).
+"""
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cleaner.core import Filter, Report
+from cleaner.filters import filter_class
+
+ROOT = Path(__file__).resolve().parents[2]
+CASES = Path(__file__).resolve().parent / "cases"
+
+
+def default_options(name: str) -> dict[str, Any]:
+    """The filter's options as profiles/default.toml sets them (on top of the defaults)."""
+    data = tomllib.loads((ROOT / "profiles" / "default.toml").read_text(encoding="utf-8"))
+    options = filter_class(name).defaults()
+    options.update(data.get("filters", {}).get(name, {}))
+    return options
+
+
+def build(name: str, **overrides: Any) -> Filter:
+    options = default_options(name)
+    options.update(overrides)
+    return filter_class(name)(**options)
+
+
+def run(flt: Filter, text: str) -> tuple[str, Report]:
+    report = Report()
+    report.filter = flt.name
+    return flt.apply(text, report), report
+
+
+def load_cases(name: str) -> tuple[list[Any], list[Any]]:
+    """pytest params for the ``change`` and ``keep`` cases of a filter."""
+    data = tomllib.loads((CASES / f"{name}.toml").read_text(encoding="utf-8"))
+    changes, keeps = [], []
+    for i, case in enumerate(data.get("change", [])):
+        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
+        changes.append(pytest.param(case, id=f"change{i}-{case['input'][:12]}", marks=marks))
+    for i, case in enumerate(data.get("keep", [])):
+        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
+        keeps.append(pytest.param(case, id=f"keep{i}-{case['input'][:12]}", marks=marks))
+    return changes, keeps
+
+
+def check_change(name: str, case: dict[str, Any]) -> None:
+    flt = build(name, **case.get("options", {}))
+    out, report = run(flt, case["input"])
+    assert out == case["expected"], case.get("note", "")
+    assert report.changes[name] > 0 or out == case["input"], "a change must be reported"
+    again, _ = run(flt, case["expected"])
+    assert again == case["expected"], "the expected output must be stable"
+
+
+def check_keep(name: str, case: dict[str, Any]) -> None:
+    flt = build(name, **case.get("options", {}))
+    out, report = run(flt, case["input"])
+    assert out == case["input"], case.get("note", "")
+    assert not report.edits
