@@ -1,0 +1,433 @@
+"""``cleaner run IN OUT``: clean every file under IN into OUT, with a manifest and an
+audit trail (SPEC §1).
+
+Layout: ``IN/a/b.txt`` becomes ``OUT/a/b.txt`` (one document) or ``OUT/a/b/01.txt``,
+``02.txt``, … (several). ``OUT/manifest.jsonl`` holds one record per input, in sorted
+input order; ``OUT/audit.jsonl`` every span a filter removed or replaced.
+
+Robustness rules:
+- every output file is written to a temporary name in its folder and renamed into
+  place, so an interrupted run leaves no half-written file;
+- the manifest and audit grow one finished input at a time, which is what ``--resume``
+  reads back: inputs already recorded as done are not cleaned again;
+- a file that is not text is skipped with its reason; an unreadable one is an error
+  for that input; neither stops the run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+from cleaner.core import Edit
+from cleaner.filters.decode import NotText
+from cleaner.pipeline import Cleaner, Result
+from cleaner.profile import Profile
+
+MANIFEST = "manifest.jsonl"
+AUDIT = "audit.jsonl"
+TMP_SUFFIX = ".cleaner-tmp"
+PARTS_DIR = ".cleaner-parts"
+
+
+class RunError(Exception):
+    """A run that cannot start (bad IN or OUT); ``str()`` is the message for the user."""
+
+
+@dataclass
+class RunSummary:
+    inputs: int = 0
+    ok: int = 0
+    skipped: int = 0
+    errors: int = 0
+    resumed: int = 0
+    segments: int = 0
+    bytes: int = 0
+    warnings: int = 0
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.errors else 0
+
+
+@dataclass
+class Task:
+    index: int
+    path: str
+    rel: str
+    size: int
+
+
+@dataclass
+class Outcome:
+    record: dict[str, Any]
+    audit_part: str | None = None
+    messages: list[str] = field(default_factory=list)
+
+
+# --- files ---------------------------------------------------------------------
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so that no reader ever sees a partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def check_dirs(in_dir: Path, out_dir: Path) -> None:
+    if not in_dir.exists():
+        raise RunError(f"input folder {in_dir} does not exist")
+    if not in_dir.is_dir():
+        raise RunError(f"input {in_dir} is not a folder")
+    rin, rout = in_dir.resolve(), out_dir.resolve()
+    if rout == rin or rin in rout.parents:
+        raise RunError(f"output folder {out_dir} lies inside the input folder {in_dir}; choose an output folder outside it")
+    if rout in rin.parents:
+        raise RunError(f"input folder {in_dir} lies inside the output folder {out_dir}; choose an output folder outside it")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise RunError(f"cannot create output folder {out_dir}: {exc.strerror or exc}") from None
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise RunError(f"output folder {out_dir} is not writable")
+
+
+def list_inputs(in_dir: Path) -> Iterator[tuple[str, str]]:
+    """(path, relative posix path) of every file under ``in_dir``, in sorted order.
+
+    Links to folders are not followed (no loops); links to files are read like files.
+    Hidden entries (names starting with ".") are passed over: version-control folders
+    and editor leftovers are not documents.
+    """
+    def walk(folder: str, rel: str) -> Iterator[tuple[str, str]]:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            child_rel = f"{rel}/{entry.name}" if rel else entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                yield from walk(entry.path, child_rel)
+            elif entry.is_symlink() and os.path.isdir(entry.path):
+                continue
+            else:
+                yield entry.path, child_rel
+
+    yield from walk(str(in_dir), "")
+
+
+def output_paths(rel: str, count: int) -> list[str]:
+    """Where the segments of input ``rel`` go, relative to OUT."""
+    if count == 1:
+        return [rel]
+    stem = rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel + ".d"
+    width = max(2, len(str(count)))
+    return [f"{stem}/{i:0{width}d}.txt" for i in range(1, count + 1)]
+
+
+# --- one input -------------------------------------------------------------------
+
+_worker_cleaner: Cleaner | None = None
+_worker_out: Path | None = None
+
+
+def _init_worker(profile: Profile, out_dir: str) -> None:
+    global _worker_cleaner, _worker_out
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    _worker_cleaner = Cleaner(profile)
+    _worker_out = Path(out_dir)
+
+
+def _process(task: Task) -> Outcome:
+    assert _worker_cleaner is not None and _worker_out is not None
+    return process_one(_worker_cleaner, _worker_out, task)
+
+
+def base_record(rel: str) -> dict[str, Any]:
+    return {
+        "source": rel,
+        "status": "ok",
+        "error": None,
+        "encoding": None,
+        "collection_title": None,
+        "declared_count": None,
+        "segments": [],
+        "warnings": [],
+        "changes": {},
+        "bytes": 0,
+    }
+
+
+def process_one(cleaner: Cleaner, out_dir: Path, task: Task) -> Outcome:
+    """Clean one input file and write its segments; never raises for bad input."""
+    record = base_record(task.rel)
+    try:
+        if not stat.S_ISREG(os.stat(task.path).st_mode):
+            record.update(status="skipped", error="not a regular file (a device, pipe or socket)")
+            return Outcome(record)
+        data = Path(task.path).read_bytes()
+    except OSError as exc:
+        record.update(status="error", error=f"cannot read the file: {exc.strerror or exc}")
+        return Outcome(record)
+    record["bytes"] = len(data)
+    parts_dir = out_dir / PARTS_DIR
+    parts_dir.mkdir(exist_ok=True)
+    part = parts_dir / f"{task.index:08d}.jsonl"
+    source = task.rel
+    with open(part, "w", encoding="utf-8") as audit:
+
+        def sink(edit: Edit) -> None:
+            entry = {"source": source, **edit.as_dict()}
+            audit.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+        try:
+            result = cleaner.clean(data, sink=sink)
+        except NotText as exc:
+            record.update(status="skipped", error=str(exc))
+            part.unlink()
+            return Outcome(record)
+        except Exception as exc:  # a bug in a filter must not stop the run
+            record.update(status="error", error=f"internal error while cleaning: {type(exc).__name__}: {exc}")
+            part.unlink()
+            return Outcome(record)
+    try:
+        write_segments(out_dir, task.rel, result, record)
+    except OSError as exc:
+        record.update(status="error", error=f"cannot write output: {exc.strerror or exc}", segments=[])
+        part.unlink()
+        return Outcome(record)
+    return Outcome(record, str(part))
+
+
+def write_segments(out_dir: Path, rel: str, result: Result, record: dict[str, Any]) -> None:
+    paths = output_paths(rel, len(result.segments))
+    for seg, relpath in zip(result.segments, paths):
+        atomic_write(out_dir / relpath, seg.text.encode("utf-8"))
+    _remove_stale(out_dir, rel, paths)
+    record.update(
+        encoding=result.encoding,
+        collection_title=result.collection_title,
+        declared_count=result.declared_count,
+        segments=[{"path": p, "title": s.title, "chars": len(s.text)} for p, s in zip(paths, result.segments)],
+        warnings=result.warnings,
+        changes=result.changes,
+    )
+
+
+def _remove_stale(out_dir: Path, rel: str, written: list[str]) -> None:
+    """Drop what an earlier run wrote for the same input in the other layout."""
+    single = out_dir / output_paths(rel, 1)[0]
+    folder = (out_dir / output_paths(rel, 2)[0]).parent
+    keep = {out_dir / p for p in written}
+    if single not in keep and single.is_file():
+        single.unlink()
+    if folder.is_dir():
+        for old in folder.glob("*.txt"):
+            if old not in keep:
+                old.unlink()
+
+
+# --- the whole run ------------------------------------------------------------------
+
+
+def read_done(out_dir: Path) -> dict[str, dict[str, Any]]:
+    """Records of inputs an earlier run finished (for ``--resume``)."""
+    done: dict[str, dict[str, Any]] = {}
+    manifest = out_dir / MANIFEST
+    if not manifest.is_file():
+        return done
+    with open(manifest, encoding="utf-8", errors="replace") as fh:
+        for line in fh:
+            try:
+                rec = json.loads(line)
+            except ValueError:
+                continue  # a line cut short by an interruption
+            if not isinstance(rec, dict) or rec.get("status") not in ("ok", "skipped"):
+                continue
+            if all((out_dir / s["path"]).is_file() for s in rec.get("segments", [])):
+                done[rec["source"]] = rec
+    return done
+
+
+def _keep_audit(out_dir: Path, sources: set[str]) -> bytes:
+    path = out_dir / AUDIT
+    if not path.is_file() or not sources:
+        return b""
+    kept = []
+    with open(path, "rb") as fh:
+        for raw in fh:
+            try:
+                if json.loads(raw).get("source") in sources:
+                    kept.append(raw)
+            except ValueError:
+                continue
+    return b"".join(kept)
+
+
+def sweep_temporaries(out_dir: Path) -> None:
+    for tmp in out_dir.rglob(f"*{TMP_SUFFIX}"):
+        try:
+            tmp.unlink()
+        except OSError:
+            pass
+    parts = out_dir / PARTS_DIR
+    if parts.is_dir():
+        for p in parts.iterdir():
+            p.unlink()
+        parts.rmdir()
+
+
+def run(
+    in_dir: Path,
+    out_dir: Path,
+    profile: Profile,
+    *,
+    jobs: int = 1,
+    resume: bool = False,
+    on_input: Callable[[dict[str, Any]], None] | None = None,
+    on_start: Callable[[int, int], None] | None = None,
+) -> RunSummary:
+    """Clean every file under ``in_dir`` into ``out_dir``. ``on_input`` is called with each
+    finished manifest record (in input order); ``on_start`` with (files, bytes)."""
+    check_dirs(in_dir, out_dir)
+    sweep_temporaries(out_dir)
+    done = read_done(out_dir) if resume else {}
+    tasks: list[Task] = []
+    for i, (path, rel) in enumerate(list_inputs(in_dir)):
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            size = 0
+        tasks.append(Task(i, path, rel, size))
+    summary = RunSummary(inputs=len(tasks))
+    if on_start:
+        on_start(len(tasks), sum(t.size for t in tasks))
+
+    manifest_tmp = out_dir / (MANIFEST + TMP_SUFFIX)
+    audit_tmp = out_dir / (AUDIT + TMP_SUFFIX)
+    previous_audit = _keep_audit(out_dir, set(done)) if resume else b""
+    manifest_fh = open(manifest_tmp, "w", encoding="utf-8")
+    audit_fh: IO[bytes] = open(audit_tmp, "wb")
+    audit_fh.write(previous_audit)
+    finished = False
+    try:
+        todo = []
+        for task in tasks:
+            if task.rel in done:
+                continue
+            todo.append(task)
+        outcomes = _outcomes(todo, profile, out_dir, jobs)
+        pending = iter(outcomes)
+        for task in tasks:
+            if task.rel in done:
+                record = done[task.rel]
+                summary.resumed += 1
+                _commit(manifest_fh, audit_fh, record, None)
+            else:
+                outcome = next(pending)
+                record = outcome.record
+                _commit(manifest_fh, audit_fh, record, outcome.audit_part)
+            _tally(summary, record)
+            if on_input:
+                on_input(record)
+            # After each input the real files are replaced, so an interrupted run keeps
+            # what it finished (that is what --resume reads back).
+            _publish(manifest_fh, audit_fh, out_dir)
+        finished = True
+    finally:
+        manifest_fh.close()
+        audit_fh.close()
+        if finished:
+            os.replace(manifest_tmp, out_dir / MANIFEST)
+            os.replace(audit_tmp, out_dir / AUDIT)
+        sweep_temporaries(out_dir)
+    return summary
+
+
+def _publish(manifest_fh: IO[str], audit_fh: IO[bytes], out_dir: Path) -> None:
+    manifest_fh.flush()
+    audit_fh.flush()
+    for name in (MANIFEST, AUDIT):
+        tmp = out_dir / (name + TMP_SUFFIX)
+        link = out_dir / (name + ".publish" + TMP_SUFFIX)
+        try:
+            os.link(tmp, link)  # a second name for the growing file ...
+            os.replace(link, out_dir / name)  # ... swapped in atomically
+        except OSError:
+            pass
+
+
+def _commit(manifest_fh: IO[str], audit_fh: IO[bytes], record: dict[str, Any], part: str | None) -> None:
+    if part:
+        with open(part, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                audit_fh.write(chunk)
+        os.unlink(part)
+    manifest_fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+def _tally(summary: RunSummary, record: dict[str, Any]) -> None:
+    status = record["status"]
+    summary.ok += status == "ok"
+    summary.skipped += status == "skipped"
+    summary.errors += status == "error"
+    summary.segments += len(record.get("segments", []))
+    summary.bytes += record.get("bytes", 0)
+    summary.warnings += len(record.get("warnings", []))
+
+
+def _outcomes(todo: list[Task], profile: Profile, out_dir: Path, jobs: int) -> Iterator[Outcome]:
+    if jobs <= 1 or len(todo) <= 1:
+        cleaner = Cleaner(profile)
+        for task in todo:
+            yield process_one(cleaner, out_dir, task)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(profile, str(out_dir))) as pool:
+        try:
+            # map() keeps input order, so the manifest is identical to a --jobs 1 run.
+            yield from pool.map(_process, todo, chunksize=1)
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def install_sigterm_handler() -> None:
+    """Let SIGTERM stop a run the way Ctrl-C does (temporary files swept, no partial output)."""
+
+    def handler(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    if sys.platform != "win32":
+        signal.signal(signal.SIGTERM, handler)

@@ -1,0 +1,93 @@
+"""decode: every supported encoding round-trips; binary data is refused with a reason."""
+from __future__ import annotations
+
+import codecs
+import random
+
+import pytest
+
+from cleaner.core import Report
+from cleaner.filters.decode import Decode, NotText
+
+SIMPLIFIED = "XX县2023年度人才工作情况述职报告\n一、工作开展情况\n坚持党管人才，构建人才工作“大格局”。\n"
+TRADITIONAL = "人才工作情況述職報告\n一、工作開展情況\n堅持黨管人才，構建人才工作「大格局」。\n"
+
+
+def decode(data: bytes) -> tuple[str, Report]:
+    report = Report()
+    return Decode(**Decode.defaults()).decode(data, report), report
+
+
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (SIMPLIFIED.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + SIMPLIFIED.encode("utf-8"), "utf-8-sig"),
+        (SIMPLIFIED.encode("utf-16"), "utf-16"),
+        (codecs.BOM_UTF16_BE + SIMPLIFIED.encode("utf-16-be"), "utf-16"),
+        ((SIMPLIFIED * 3).encode("gb18030"), "gb18030"),
+        ((SIMPLIFIED * 3).encode("gbk"), "gb18030"),
+        ((SIMPLIFIED * 3).encode("gb2312"), "gb18030"),
+        ((TRADITIONAL * 3).encode("big5"), "big5"),
+    ],
+)
+def test_supported_encodings(data, encoding):
+    text, report = decode(data)
+    assert text.replace("\ufeff", "") == data.decode(encoding if encoding != "utf-16" else "utf-16").lstrip("\ufeff")
+    assert "\ufeff" not in text
+    assert report.facts["encoding"] == encoding
+
+
+def test_line_endings_become_lf_and_are_counted():
+    text, report = decode("一\r\n二\r三\n".encode("utf-8"))
+    assert text == "一\n二\n三\n"
+    assert report.changes["decode"] == 2
+
+
+def test_str_input_is_normalized_too():
+    report = Report()
+    report.filter = "decode"
+    assert Decode(**Decode.defaults()).apply("\ufeff甲\r\n乙", report) == "甲\n乙"
+
+
+@pytest.mark.parametrize(
+    "data, words",
+    [
+        (b"\x89PNG\r\n\x1a\n" + bytes(range(256)), "PNG image"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "ZIP archive"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
+        ("正常文本".encode("utf-8") + b"\x00\x00\x01\x02" * 10, "NUL bytes"),
+    ],
+)
+def test_binary_is_not_text(data, words):
+    with pytest.raises(NotText, match=words):
+        decode(data)
+
+
+def test_random_bytes_are_not_text():
+    rng = random.Random(7)
+    for _ in range(20):
+        data = bytes(rng.randrange(256) for _ in range(4096))
+        with pytest.raises(NotText):
+            decode(data)
+
+
+def test_a_few_broken_bytes_in_utf8_are_replaced_and_reported():
+    good = (SIMPLIFIED * 200).encode("utf-8")
+    data = good[:3000] + b"\xff" + good[3000:]
+    # keep the cut on a character boundary so only the inserted byte is invalid
+    assert good[:3000].decode("utf-8", errors="strict")
+    text, report = decode(data)
+    assert text.count("\ufffd") == 1
+    assert report.facts["encoding"] == "utf-8"
+    assert any("invalid UTF-8" in w for w in report.warnings)
+    [edit] = [e for e in report.edits if e.new == "\ufffd"]
+    assert edit.old == "<invalid bytes ff>"
+    assert text[edit.start] == "\ufffd"
+
+
+def test_empty_input_is_empty_text():
+    text, report = decode(b"")
+    assert text == ""
+    assert report.facts["encoding"] == "utf-8"

@@ -1,0 +1,162 @@
+"""The directory runner: layout, manifest, audit, atomic writes, bad input, resume, jobs."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from cleaner import runner
+from cleaner.profile import load_profile
+
+MINIMAL = 'description = "decode only"\nchain = ["decode"]\n'
+
+
+@pytest.fixture
+def minimal(tmp_path):
+    path = tmp_path / "minimal.toml"
+    path.write_text(MINIMAL, encoding="utf-8")
+    return load_profile(str(path))
+
+
+def manifest(out: Path) -> list[dict]:
+    return [json.loads(line) for line in (out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def make_inputs(root: Path) -> Path:
+    src = root / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "b.txt").write_text("第二篇\r\n正文。\r\n", encoding="utf-8")
+    (src / "a.txt").write_text("第一篇\n正文。\n", encoding="utf-8")
+    (src / "sub" / "c.txt").write_bytes("堅持黨管人才，構建人才工作大格局。\n".encode("big5"))
+    (src / "empty.txt").write_bytes(b"")
+    (src / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(200)))
+    return src
+
+
+def test_layout_manifest_and_audit(tmp_path, minimal):
+    src = make_inputs(tmp_path)
+    out = tmp_path / "out"
+    summary = runner.run(src, out, minimal)
+    assert summary.exit_code == 0
+    records = manifest(out)
+    assert [r["source"] for r in records] == ["a.txt", "b.txt", "empty.txt", "image.png", "sub/c.txt"]
+    by = {r["source"]: r for r in records}
+    for rec in records:
+        assert set(rec) >= {"source", "status", "error", "encoding", "collection_title", "declared_count", "segments", "warnings", "changes"}
+    assert (out / "a.txt").read_text(encoding="utf-8") == "第一篇\n正文。\n"
+    assert (out / "b.txt").read_bytes() == "第二篇\n正文。\n".encode("utf-8")
+    assert by["b.txt"]["changes"]["decode"] == 2
+    assert by["a.txt"]["segments"] == [{"path": "a.txt", "title": "第一篇", "chars": 8}]
+    assert by["sub/c.txt"]["encoding"] == "big5"
+    assert (out / "sub" / "c.txt").is_file()
+    assert by["empty.txt"]["status"] == "ok" and by["empty.txt"]["segments"] == []
+    assert by["empty.txt"]["warnings"] == ["empty input: no text"]
+    assert by["image.png"]["status"] == "skipped" and "PNG" in by["image.png"]["error"]
+    assert not (out / "image.png").exists()
+    assert not list(out.rglob("*.cleaner-tmp")) and not (out / runner.PARTS_DIR).exists()
+    audit = [json.loads(line) for line in (out / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert all({"source", "filter", "old", "new"} <= set(a) for a in audit)
+
+
+@pytest.mark.parametrize("inside", ["out", "sub/out", "."])
+def test_out_inside_in_is_refused(tmp_path, minimal, inside):
+    src = make_inputs(tmp_path)
+    with pytest.raises(runner.RunError, match="inside the input folder"):
+        runner.run(src, src / inside, minimal)
+
+
+def test_in_inside_out_is_refused(tmp_path, minimal):
+    src = make_inputs(tmp_path)
+    with pytest.raises(runner.RunError, match="inside the output folder"):
+        runner.run(src, tmp_path, minimal)
+
+
+def test_missing_input_and_unwritable_output(tmp_path, minimal):
+    with pytest.raises(runner.RunError, match="does not exist"):
+        runner.run(tmp_path / "nope", tmp_path / "out", minimal)
+    src = make_inputs(tmp_path)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(runner.RunError, match="cannot create output folder"):
+        runner.run(src, blocker / "out", minimal)
+
+
+def test_links_special_files_and_unreadable_entries(tmp_path, minimal):
+    src = make_inputs(tmp_path)
+    os.symlink(src, src / "loop")  # a folder link back to the top: not followed
+    os.symlink(src / "nowhere.txt", src / "dangling.txt")
+    os.symlink(src / "a.txt", src / "z-link.txt")
+    os.mkfifo(src / "pipe")
+    out = tmp_path / "out"
+    summary = runner.run(src, out, minimal)
+    by = {r["source"]: r for r in manifest(out)}
+    assert "loop" not in " ".join(by)
+    assert by["dangling.txt"]["status"] == "error" and "cannot read" in by["dangling.txt"]["error"]
+    assert by["pipe"]["status"] == "skipped" and "not a regular file" in by["pipe"]["error"]
+    assert (out / "z-link.txt").read_text(encoding="utf-8") == "第一篇\n正文。\n"
+    assert summary.exit_code == 1  # the dangling link failed; the run still finished
+
+
+def test_hidden_entries_are_passed_over(tmp_path, minimal):
+    src = make_inputs(tmp_path)
+    (src / ".git").mkdir()
+    (src / ".git" / "config").write_text("[core]\n")
+    out = tmp_path / "out"
+    runner.run(src, out, minimal)
+    assert not any(r["source"].startswith(".git") for r in manifest(out))
+
+
+def test_parallel_output_is_identical(tmp_path, minimal):
+    src = make_inputs(tmp_path)
+    for i in range(12):
+        (src / f"n{i:02d}.txt").write_text(f"标题{i}\n内容 {i}。\r\n", encoding="utf-8")
+    one, two = tmp_path / "one", tmp_path / "two"
+    runner.run(src, one, minimal, jobs=1)
+    runner.run(src, two, minimal, jobs=2)
+    for name in ("manifest.jsonl", "audit.jsonl"):
+        assert (one / name).read_bytes() == (two / name).read_bytes()
+    files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
+    for rel in files:
+        assert (one / rel).read_bytes() == (two / rel).read_bytes()
+
+
+def test_resume_skips_done_inputs_and_matches_an_uninterrupted_run(tmp_path, minimal):
+    src = make_inputs(tmp_path)
+    full, part = tmp_path / "full", tmp_path / "part"
+    runner.run(src, full, minimal)
+    runner.run(src, part, minimal)
+    # Simulate an interruption after the first two inputs: later records and outputs gone.
+    lines = (part / "manifest.jsonl").read_text(encoding="utf-8").splitlines(keepends=True)
+    (part / "manifest.jsonl").write_text("".join(lines[:2]) + lines[2][:10], encoding="utf-8")
+    (part / "b.txt").unlink()  # b's record stays, but its output vanished: redo it
+    (part / "sub" / "c.txt").unlink()
+    seen = []
+    summary = runner.run(src, part, minimal, resume=True, on_input=seen.append)
+    assert summary.resumed == 1  # a.txt only
+    assert (part / "manifest.jsonl").read_bytes() == (full / "manifest.jsonl").read_bytes()
+    assert (part / "audit.jsonl").read_bytes() == (full / "audit.jsonl").read_bytes()
+    assert (part / "b.txt").read_bytes() == (full / "b.txt").read_bytes()
+
+
+def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    target = tmp_path / "x.txt"
+    target.write_text("old")
+
+    def boom(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(KeyboardInterrupt):
+        runner.atomic_write(target, b"new content")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_output_paths():
+    assert runner.output_paths("a/b.txt", 1) == ["a/b.txt"]
+    assert runner.output_paths("a/b.txt", 3) == ["a/b/01.txt", "a/b/02.txt", "a/b/03.txt"]
+    assert runner.output_paths("b", 2) == ["b.d/01.txt", "b.d/02.txt"]
+    assert runner.output_paths("x.txt", 120)[0] == "x/001.txt"
