@@ -88,8 +88,12 @@ def run(
     jobs: int = typer.Option(0, "--jobs", "-j", min=0, help="Worker processes; 0 means one per CPU."),
     resume: bool = typer.Option(False, "--resume", help="Skip inputs the manifest in OUT already records as done."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar and no per-file notes on stderr."),
+    fmt: str = typer.Option("text", "--format", help="Input format: 'text' files, or 'jsonl' (one JSON record per line)."),
+    text_field: str = typer.Option("text", "--text-field", help="With --format jsonl: the field that holds the text."),
 ) -> None:
     """Clean every file under IN_DIR into OUT_DIR."""
+    if fmt not in ("text", "jsonl"):
+        raise UserError(f"--format must be 'text' or 'jsonl', not {fmt!r}")
     prof = _load(profile)
     workers = jobs or runner.default_jobs()
     show_progress = not quiet and sys.stderr.isatty()
@@ -131,7 +135,10 @@ def run(
 
     runner.install_sigterm_handler()
     try:
-        summary = runner.run(in_dir, out_dir, prof, jobs=workers, resume=resume, on_input=on_input, on_start=on_start)
+        summary = runner.run(
+            in_dir, out_dir, prof, jobs=workers, resume=resume, fmt=runner.Format(fmt, text_field),
+            on_input=on_input, on_start=on_start,
+        )
     except runner.RunError as exc:
         raise UserError(str(exc)) from None
     except KeyboardInterrupt:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import collections
 from dataclasses import dataclass
-from typing import Any, Callable, ClassVar, Iterable, Mapping, Protocol, Sequence
+from typing import Any, Callable, ClassVar, Iterable, Mapping, NamedTuple, Protocol, Sequence
 
 HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002ffff"
 """Han ideographs (CJK unified, extension A, compatibility, extensions B and later)."""
@@ -18,9 +18,12 @@ CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u
 """Chinese (full-width) punctuation, quotes, dashes, ellipsis and middle dots."""
 
 
-@dataclass(frozen=True, slots=True)
-class Edit:
-    """One change: ``old`` at ``[start, end)`` of the text the filter received became ``new``."""
+class Edit(NamedTuple):
+    """One change: ``old`` at ``[start, end)`` of the text the filter received became ``new``.
+
+    A named tuple rather than a dataclass: filters make thousands of edits per megabyte
+    and a tuple is several times cheaper to create.
+    """
 
     filter: str
     start: int

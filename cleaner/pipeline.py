@@ -1,6 +1,7 @@
 """The chain: a profile's filters, built once, run over one input at a time."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -50,6 +51,8 @@ class Cleaner:
         self.splitter: Splitter | None = built[-1] if isinstance(built[-1], Splitter) else None
         self.text_filters: list[Filter] = [f for f in built[1:] if not isinstance(f, Splitter)]
         self.max_passes = self.profile.max_passes
+        self.timings: dict[str, float] | None = None
+        """Seconds spent per filter over all passes, accumulated when set to a dict (the benchmark does)."""
 
     @property
     def filters(self) -> list[Filter]:
@@ -59,18 +62,23 @@ class Cleaner:
         """Clean one input. ``bytes`` are decoded as the CLI does; raises
         :class:`~cleaner.filters.decode.NotText` for data that is not text."""
         report = Report(sink)
+        started = time.perf_counter()
         if isinstance(data, (bytes, bytearray, memoryview)):
             text = self.decoder.decode(bytes(data), report)
         else:
             report.filter = self.decoder.name
             text = self.decoder.apply(data, report)
             report.facts.setdefault("encoding", None)
+        self._time(self.decoder.name, started)
         text = self._run_text_filters(text, report)
+        started = time.perf_counter()
         if self.splitter is not None:
             report.filter = self.splitter.name
             pieces = self.splitter.split(text, report)
+            self._time(self.splitter.name, started)
         else:
             pieces = [Segment(text)]
+        started = time.perf_counter()
         segments = []
         for piece in pieces:
             report.segment = len(segments) + 1 if len(pieces) > 1 else None
@@ -79,6 +87,7 @@ class Cleaner:
             if not body:
                 continue
             segments.append(Segment(body, piece.title))
+        self._time(LAYOUT, started)
         settled = True
         if self.max_passes > 1:
             for i, segment in enumerate(segments):
@@ -104,10 +113,20 @@ class Cleaner:
         )
 
     def _run_text_filters(self, text: str, report: Report) -> str:
+        timings = self.timings
         for f in self.text_filters:
             report.filter = f.name
-            text = f.apply(text, report)
+            if timings is None:
+                text = f.apply(text, report)
+            else:
+                start = time.perf_counter()
+                text = f.apply(text, report)
+                timings[f.name] = timings.get(f.name, 0.0) + time.perf_counter() - start
         return text
+
+    def _time(self, name: str, started: float) -> None:
+        if self.timings is not None:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - started
 
     def _settle(self, segment: Segment, report: Report) -> bool:
         """Rerun the chain on a finished segment until it no longer changes."""

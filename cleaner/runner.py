@@ -152,20 +152,27 @@ def output_paths(rel: str, count: int) -> list[str]:
 
 # --- one input -------------------------------------------------------------------
 
-_worker_cleaner: Cleaner | None = None
-_worker_out: Path | None = None
+@dataclass(frozen=True)
+class Format:
+    """How inputs are read: plain text files, or JSON Lines with a text field."""
+
+    kind: str = "text"  # "text" or "jsonl"
+    text_field: str = "text"
 
 
-def _init_worker(profile: Profile, out_dir: str) -> None:
-    global _worker_cleaner, _worker_out
+_worker: tuple[Cleaner, Path, Format] | None = None
+
+
+def _init_worker(profile: Profile, out_dir: str, fmt: Format) -> None:
+    global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-    _worker_cleaner = Cleaner(profile)
-    _worker_out = Path(out_dir)
+    _worker = (Cleaner(profile), Path(out_dir), fmt)
 
 
 def _process(task: Task) -> Outcome:
-    assert _worker_cleaner is not None and _worker_out is not None
-    return process_one(_worker_cleaner, _worker_out, task)
+    assert _worker is not None
+    cleaner, out_dir, fmt = _worker
+    return process_one(cleaner, out_dir, task, fmt)
 
 
 def base_record(rel: str) -> dict[str, Any]:
@@ -183,13 +190,18 @@ def base_record(rel: str) -> dict[str, Any]:
     }
 
 
-def process_one(cleaner: Cleaner, out_dir: Path, task: Task) -> Outcome:
+def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Format()) -> Outcome:
     """Clean one input file and write its segments; never raises for bad input."""
     record = base_record(task.rel)
     try:
         if not stat.S_ISREG(os.stat(task.path).st_mode):
             record.update(status="skipped", error="not a regular file (a device, pipe or socket)")
             return Outcome(record)
+        if fmt.kind == "jsonl":
+            if not task.rel.endswith(".jsonl"):
+                record.update(status="skipped", error="not a .jsonl file (--format jsonl reads only those)")
+                return Outcome(record)
+            return process_jsonl(cleaner, out_dir, task, fmt, record)
         data = Path(task.path).read_bytes()
     except OSError as exc:
         record.update(status="error", error=f"cannot read the file: {exc.strerror or exc}")
@@ -221,6 +233,89 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task) -> Outcome:
         record.update(status="error", error=f"cannot write output: {exc.strerror or exc}", segments=[])
         part.unlink()
         return Outcome(record)
+    return Outcome(record, str(part))
+
+
+def process_jsonl(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format, record: dict[str, Any]) -> Outcome:
+    """Clean the text field of every JSON line; write one record per segment.
+
+    Each output record keeps the input record's other fields, replaces the text field
+    with the segment's text (no final newline) and adds ``segment`` (1-based) and
+    ``title``. A bad line is skipped and reported with its line number, never dropped
+    silently. Audit entries carry the input ``line``.
+    """
+    field_name = fmt.text_field
+    target = out_dir / task.rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent)
+    parts_dir = out_dir / PARTS_DIR
+    parts_dir.mkdir(exist_ok=True)
+    part = parts_dir / f"{task.index:08d}.jsonl"
+    counts = {"in": 0, "out": 0, "bad": 0}
+    changes: dict[str, int] = {}
+    warnings: list[str] = []
+    bad_lines: list[str] = []
+    try:
+        with open(task.path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8") as dst, open(part, "w", encoding="utf-8") as audit:
+            for number, raw in enumerate(src, 1):
+                if not raw.strip():
+                    continue
+                counts["in"] += 1
+                problem = None
+                try:
+                    obj = json.loads(raw)
+                except ValueError as exc:
+                    problem = f"not valid JSON ({exc.msg if hasattr(exc, 'msg') else exc})"
+                else:
+                    if not isinstance(obj, dict):
+                        problem = "not a JSON object"
+                    elif not isinstance(obj.get(field_name), str):
+                        problem = f"no string field {field_name!r}"
+                if problem:
+                    counts["bad"] += 1
+                    bad_lines.append(f"line {number}: {problem}; skipped")
+                    continue
+
+                def sink(edit: Edit, number: int = number) -> None:
+                    audit.write(json.dumps({"source": task.rel, "line": number, **edit.as_dict()}, ensure_ascii=False) + "\n")
+
+                result = cleaner.clean(obj[field_name], sink=sink)
+                for name, n in result.changes.items():
+                    changes[name] = changes.get(name, 0) + n
+                warnings.extend(f"line {number}: {w}" for w in result.warnings)
+                for k, seg in enumerate(result.segments, 1):
+                    out = dict(obj)
+                    out[field_name] = seg.text[:-1] if seg.text.endswith("\n") else seg.text
+                    out["segment"] = k
+                    out["title"] = seg.title
+                    dst.write(json.dumps(out, ensure_ascii=False) + "\n")
+                    counts["out"] += 1
+            dst.flush()
+            os.fsync(dst.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        for leftover in (tmp, part):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
+        record.update(status="error", error=f"cannot read or write: {exc.strerror or exc}")
+        return Outcome(record)
+    except BaseException:
+        for leftover in (tmp, part):
+            try:
+                os.unlink(leftover)
+            except OSError:
+                pass
+        raise
+    record.update(
+        encoding="utf-8",
+        bytes=task.size,
+        segments=[{"path": task.rel, "title": None, "chars": target.stat().st_size}],
+        records=counts,
+        warnings=bad_lines + warnings,
+        changes=changes,
+    )
     return Outcome(record, str(part))
 
 
@@ -309,6 +404,7 @@ def run(
     *,
     jobs: int = 1,
     resume: bool = False,
+    fmt: Format = Format(),
     on_input: Callable[[dict[str, Any]], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
 ) -> RunSummary:
@@ -341,7 +437,7 @@ def run(
             if task.rel in done:
                 continue
             todo.append(task)
-        outcomes = _outcomes(todo, profile, out_dir, jobs)
+        outcomes = _outcomes(todo, profile, out_dir, jobs, fmt)
         pending = iter(outcomes)
         for task in tasks:
             if task.rel in done:
@@ -401,13 +497,13 @@ def _tally(summary: RunSummary, record: dict[str, Any]) -> None:
     summary.warnings += len(record.get("warnings", []))
 
 
-def _outcomes(todo: list[Task], profile: Profile, out_dir: Path, jobs: int) -> Iterator[Outcome]:
+def _outcomes(todo: list[Task], profile: Profile, out_dir: Path, jobs: int, fmt: Format) -> Iterator[Outcome]:
     if jobs <= 1 or len(todo) <= 1:
         cleaner = Cleaner(profile)
         for task in todo:
-            yield process_one(cleaner, out_dir, task)
+            yield process_one(cleaner, out_dir, task, fmt)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(profile, str(out_dir))) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(profile, str(out_dir), fmt)) as pool:
         try:
             # map() keeps input order, so the manifest is identical to a --jobs 1 run.
             yield from pool.map(_process, todo, chunksize=1)

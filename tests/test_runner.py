@@ -160,3 +160,30 @@ def test_output_paths():
     assert runner.output_paths("a/b.txt", 3) == ["a/b/01.txt", "a/b/02.txt", "a/b/03.txt"]
     assert runner.output_paths("b", 2) == ["b.d/01.txt", "b.d/02.txt"]
     assert runner.output_paths("x.txt", 120)[0] == "x/001.txt"
+
+
+def test_jsonl_records_keep_fields_and_bad_lines_are_reported(tmp_path, minimal):
+    src = tmp_path / "in"
+    src.mkdir()
+    lines = [
+        json.dumps({"id": 1, "body": "甲\r\n乙"}, ensure_ascii=False),
+        "{not json",
+        json.dumps({"id": 3, "other": "no body"}),
+        "",
+        json.dumps([1, 2]),
+        json.dumps({"id": 6, "body": "丙"}, ensure_ascii=False),
+    ]
+    (src / "docs.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (src / "notes.txt").write_text("不是JSONL", encoding="utf-8")
+    out = tmp_path / "out"
+    runner.run(src, out, minimal, fmt=runner.Format("jsonl", "body"))
+    records = [json.loads(x) for x in (out / "docs.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records == [
+        {"id": 1, "body": "甲\n乙", "segment": 1, "title": "甲"},
+        {"id": 6, "body": "丙", "segment": 1, "title": "丙"},
+    ]
+    by = {r["source"]: r for r in manifest(out)}
+    assert by["docs.jsonl"]["records"] == {"in": 5, "out": 2, "bad": 3}
+    assert [w.split(":")[0] for w in by["docs.jsonl"]["warnings"]] == ["line 2", "line 3", "line 5"]
+    assert by["notes.txt"]["status"] == "skipped"
+    assert by["docs.jsonl"]["changes"]["decode"] == 1  # the CRLF of line 1

@@ -1,0 +1,414 @@
+"""segment: split a compilation into its documents (SPEC §3.11). Runs last.
+
+Changes:
+
+- A compilation header at the top of the text that names a count (``（10篇）…汇编``,
+  ``…汇编（4篇）``, ``…（共3篇）``, ``【十篇】…``, ``…材料3篇``, or a title line followed by a
+  line ``（2篇）``) is removed, with a reported edit, and recorded in
+  ``report.facts``: ``collection_title`` (the header without the count) and
+  ``declared_count`` (an int).
+- Documents start at delimiter lines (``篇1：``, ``篇一``, ``【篇一】``, ``第2篇``,
+  ``第二篇：``, ``范文3：``; the delimiter is removed with a reported edit, the rest of
+  its line, or the next line, is the title), at a title line after a run of blank
+  lines (two or more; the ``unwrap`` filter marks the titles of a PDF dump that way),
+  and, under a compilation header, at each repeat of the first document's title line.
+- When the number of documents found differs from the declared count, every
+  document found is kept and a warning says so.
+
+Never: splits at a document's own headings (``一、``, ``（一）``, ``1.``, ``一是``,
+``第一部分``), run-in heads, salutations (``尊敬的…：``, ``XXX：``), sign-offs or dates;
+drops or invents text (the segments, joined, are the input minus the reported
+header and delimiters). A text without header and boundaries is one segment,
+unchanged; so is a clean segment.
+
+Boundaries found by blank lines or a repeated title are weak: each one needs a
+title-like line (short, not a heading, not ending a sentence) and at least
+``min_body_chars`` characters of body both in the document it ends and in the one it
+starts, so a title split from its subtitle, a signature after blank lines or a
+quotation of the title stay where they are. Delimiter lines are strong: they split
+wherever they have a title and a body (a table of contents made of delimiter lines
+with no body is left as it is).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+
+from cleaner.core import Option, Report, Splitter
+from cleaner.core import Segment as Piece
+
+NUMBER = r"(?P<num>[0-9]{1,3}|[一二三四五六七八九十百零〇两]{1,5})"
+"""What ``{N}`` stands for in the delimiter patterns: an Arabic or Chinese number."""
+
+_SP = " \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f\u205f"
+_CLOSERS = "”’）)」』》】〉\"'"
+_TITLE_TRIM = _SP + "-—–_:：·|｜~～"
+
+DEFAULT_DELIMITERS = [
+    r"[【\[]篇{N}[】\]][^\S\n]*[：:、.．]?[^\S\n]*",
+    r"篇{N}(?:[^\S\n]*[：:、.．][^\S\n]*|[^\S\n]+|$)",
+    r"[【\[]第{N}篇[】\]][^\S\n]*[：:、.．]?[^\S\n]*",
+    r"第{N}篇(?:[^\S\n]*[：:、.．][^\S\n]*|$)",
+    r"[【\[]范文{N}[】\]][^\S\n]*[：:、.．]?[^\S\n]*",
+    r"范文{N}(?:[^\S\n]*[：:、.．][^\S\n]*|[^\S\n]+|$)",
+]
+DEFAULT_HEADER_DELIMITERS = [
+    r"第{N}篇[^\S\n]+",
+]
+DEFAULT_COUNT_WORDS = ["共", "精选", "通用", "合集", "汇编", "汇总", "范文", "优选", "最新", "热门"]
+DEFAULT_NOT_TITLE = [
+    r"[一二三四五六七八九十百]+[、.．]",
+    r"[（(][一二三四五六七八九十百0-9]+[）)]",
+    r"[0-9]+(?:[.．、)）]|[^\S\n])",
+    r"[一二三四五六七八九十]+是",
+    r"第[一二三四五六七八九十百0-9]+(?:部分|章|节|条|项|点|方面)",
+    r"[①-⑳⑴-⒇⒈-⒛]",
+    r"尊敬的",
+    r"附件",
+    r"[0-9X〇零一二三四五六七八九十]{2,4}年[0-9X一二三四五六七八九十]{1,2}月[0-9X一二三四五六七八九十]{1,3}日$",
+]
+DEFAULT_SENTENCE_END = "。！？；，、：:;,!?…."
+
+_CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+
+
+def parse_number(text: str) -> int:
+    """``"12"`` → 12, ``"十二"`` → 12, ``"二十"`` → 20, ``"一百零五"`` → 105."""
+    if text.isdigit():
+        return int(text)
+    total = current = 0
+    for ch in text:
+        if ch in _CN_DIGITS:
+            current = _CN_DIGITS[ch]
+        elif ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+    return total + current
+
+
+_NON_SPACE = regex.compile(r"\S")
+
+
+def _line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+class Segment(Splitter):
+    name = "segment"
+    summary = "split a compilation into its documents; record its header and declared count"
+    options = (
+        Option(
+            "delimiters",
+            list,
+            DEFAULT_DELIMITERS,
+            "patterns of a delimiter at the start of a line that starts a document (篇1：, 【篇一】, 第二篇：, 范文3：);"
+            " {N} stands for a number; the match is removed, the rest of the line (or the next line) is the title",
+            regex=True,
+        ),
+        Option(
+            "header_delimiters",
+            list,
+            DEFAULT_HEADER_DELIMITERS,
+            "delimiter patterns that start a document only in a compilation with a count header"
+            " (第一篇 followed by a space is also how long plans name their parts)",
+            regex=True,
+        ),
+        Option(
+            "count_words",
+            list,
+            DEFAULT_COUNT_WORDS,
+            "words allowed with the count inside the brackets of a compilation header: （共3篇）, （精选10篇）",
+        ),
+        Option("split_on_blank_lines", bool, True, "a title line after a run of blank lines starts a document"),
+        Option("min_blank_lines", int, 2, "how many blank lines in a row make a run", minimum=1),
+        Option(
+            "split_on_repeated_title",
+            bool,
+            True,
+            "each repeat of the first document's title, alone on a line, starts a document",
+        ),
+        Option(
+            "repeated_title_needs_header",
+            bool,
+            True,
+            "use repeated titles only in a compilation with a count header (a lone document may quote its own title)",
+        ),
+        Option("max_title_chars", int, 60, "longest line that may be a title (blank-line and repeated-title boundaries)", minimum=1),
+        Option(
+            "min_body_chars",
+            int,
+            100,
+            "a blank-line or repeated-title boundary needs this many characters of body after the title,"
+            " and in the document before it",
+            minimum=0,
+        ),
+        Option(
+            "not_title",
+            list,
+            DEFAULT_NOT_TITLE,
+            "patterns (matched at the start of a stripped line) of lines that are never a document title:"
+            " headings, salutations, attachments, dates",
+            regex=True,
+        ),
+        Option(
+            "sentence_end",
+            str,
+            DEFAULT_SENTENCE_END,
+            "characters that, at the end of a line (before closing quotes or brackets), mean it is a sentence, not a title",
+        ),
+    )
+
+    def __init__(self, **config: Any) -> None:
+        super().__init__(**config)
+        c = self.config
+        alts = [f"(?P<s{i}>{p.replace('{N}', NUMBER)})" for i, p in enumerate(c["delimiters"])]
+        alts += [f"(?P<h{i}>{p.replace('{N}', NUMBER)})" for i, p in enumerate(c["header_delimiters"])]
+        # One pattern anchored where a search starts (the top of the text), one that finds
+        # the other lines by their line feed (far faster than trying ^ at every position).
+        body = r"[^\S\n]*(?:" + "|".join(alts) + ")"
+        self.delimiter_at = regex.compile(body, regex.M) if alts else None
+        self.delimiter_scan = regex.compile(r"\n" + body, regex.M) if alts else None
+        words = "|".join(regex.escape(w) for w in sorted(c["count_words"], key=len, reverse=True) if w)
+        words = f"(?:{words})?" if words else ""
+        sp = r"[^\S\n]*"
+        count = rf"[（(【\[]{sp}{words}{sp}{NUMBER}{sp}篇{sp}{words}{sp}[）)】\]]"
+        # A header line: the count in brackets anywhere, or a bare Arabic count at its end.
+        self.header_bracket = regex.compile(rf"^(?P<before>.*?){count}(?P<after>.*)$")
+        self.header_bare = regex.compile(r"^(?P<before>.*?[^\s0-9第共])共?(?P<num>[0-9]{1,3})篇$")
+        self.count_line = regex.compile(rf"^(?:{count}|共?{NUMBER}篇)$")
+        self.blank_run = regex.compile(r"\n(?:[^\S\n]*\n){%d,}" % c["min_blank_lines"])
+        self.not_title = regex.compile("|".join(f"(?:{p})" for p in c["not_title"])) if c["not_title"] else None
+        self.sentence_end = frozenset(c["sentence_end"])
+        self.max_title = c["max_title_chars"]
+        self.min_body = c["min_body_chars"]
+
+    # --- helpers ------------------------------------------------------------------
+
+    def title_like(self, line: str) -> bool:
+        """Could this line be a document's title? Short, not a heading, not a sentence."""
+        s = line.strip(_SP)
+        if not s or len(s) > self.max_title:
+            return False
+        if self.not_title is not None and self.not_title.match(s):
+            return False
+        core = s.rstrip(_CLOSERS)
+        return bool(core) and core[-1] not in self.sentence_end
+
+    def _body_chars(self, text: str, start: int, stop: int) -> int:
+        """Non-space characters in ``text[start:stop]`` after its first non-blank line,
+        counted up to a little more than ``min_body_chars``."""
+        first = _NON_SPACE.search(text, start, stop)
+        if first is None:
+            return 0
+        nl = text.find("\n", first.start(), stop)
+        if nl < 0:
+            return 0
+        rest = text[nl + 1 : min(stop, nl + 1 + 4 * self.min_body + 64)]
+        return len("".join(rest.split()))
+
+    def _next_line(self, text: str, pos: int) -> tuple[int, int] | None:
+        """Span of the first non-blank line at or after ``pos``."""
+        n = len(text)
+        while pos < n:
+            end = _line_end(text, pos)
+            if text[pos:end].strip(_SP):
+                return pos, end
+            pos = end + 1
+        return None
+
+    def _header(self, text: str, start: int = 0) -> tuple[int, int, str | None, int] | None:
+        """(start, end, collection title, declared count) of a count header at the top."""
+        first = self._next_line(text, start)
+        if first is None:
+            return None
+        a, b = first
+        line = text[a:b].strip(_SP)
+        span_end = b
+        title: str | None
+        m = self.header_bracket.match(line)
+        if m and (m.group("before").strip(_TITLE_TRIM) or m.group("after").strip(_TITLE_TRIM)):
+            title = m.group("before").strip(_TITLE_TRIM) + m.group("after").strip(_TITLE_TRIM)
+        elif (m := self.header_bare.match(line)) and self.title_like(m.group("before")):
+            title = m.group("before").strip(_TITLE_TRIM)
+        elif self.count_line.match(line):
+            m, title = self.count_line.match(line), None
+        else:
+            second = self._next_line(text, b + 1)
+            if second is None or not self.title_like(line):
+                return None
+            m = self.count_line.match(text[second[0] : second[1]].strip(_SP))
+            if m is None:
+                return None
+            title, span_end = line.strip(_TITLE_TRIM), second[1]
+        declared = parse_number(m.group("num"))
+        end = min(span_end + 1, len(text))
+        if declared < 1 or _NON_SPACE.search(text, end) is None:
+            return None
+        return a, end, title or None, declared
+
+    # --- the split ----------------------------------------------------------------
+
+    def apply(self, text: str, report: Report) -> str:
+        """The text without the header and delimiters: the documents, back to back
+        (each piece but the last ends with its line feed)."""
+        return "".join(p.text for p in self.split(text, report))
+
+    def split(self, text: str, report: Report) -> list[Piece]:
+        c = self.config
+        header = self._header(text)
+        content = header[1] if header else 0
+        removals: list[tuple[int, int]] = []
+        if header:
+            # Headers stacked at the top (a repeated count line) all go, so a second run finds none.
+            title, declared = header[2], header[3]
+            more = self._header(text, content)
+            while more is not None:
+                title = title or more[2]
+                content = more[1]
+                more = self._header(text, content)
+            start, end = header[0], content
+            removals.append((start, end))
+            report.edit(start, end, text[start:end], "")
+            if title is not None:
+                report.facts["collection_title"] = title
+            report.facts["declared_count"] = declared
+
+        # Strong boundaries: delimiter lines that have a title and a body.
+        raw: list[tuple[int, int, int, bool]] = []  # line start, delimiter end, line end, alone
+        if self.delimiter_at is not None and self.delimiter_scan is not None:
+            found = [(m.start() + 1, m) for m in self.delimiter_scan.finditer(text, content)]
+            top = self.delimiter_at.match(text, content)
+            if top is not None:
+                found.insert(0, (content, top))
+            stop = len(text)
+            # Backwards, so that a header-only delimiter without a body (it would not be
+            # one once the header is gone) is plain text for the delimiters before it.
+            for line_start, m in reversed(found):
+                line_end = _line_end(text, m.end())
+                if m.lastgroup and m.lastgroup[0] == "h" and (not header or not text[line_end:stop].strip()):
+                    continue
+                alone = not text[m.end() : line_end].strip(_SP)
+                raw.append((line_start, m.end(), line_end, alone))
+                stop = line_start
+            raw.reverse()
+        # A delimiter with no body before the next one (a table of contents, a doubled
+        # delimiter) is not a boundary; its delimiter goes with the boundary that ends the
+        # run, so that a second run over the output finds the same boundaries. A run that
+        # never reaches a boundary (at the end of a truncated text) stays as it is.
+        strong: dict[int, tuple[int, int]] = {}  # line start -> removed span
+        pending: list[tuple[int, int]] = []
+        dropped: list[tuple[int, int]] = []
+        for i, (start, dend, line_end, alone) in enumerate(raw):
+            stop = raw[i + 1][0] if i + 1 < len(raw) else len(text)
+            rest = text[line_end:stop].strip()
+            span = (start, min(line_end + 1, len(text))) if alone else (start, dend)
+            if self._header(text, span[1]) is not None:
+                # Its title would read as a compilation header once the delimiter is
+                # gone: leave it, and the run before it, as text.
+                pending = []
+            elif ("\n" in rest) if alone else bool(rest):  # a title and a body
+                strong[start] = span
+                dropped.extend(pending)
+                pending = []
+            else:
+                pending.append(span)
+
+        # Weak boundaries: titles after blank lines, repeats of the first title.
+        weak: set[int] = set()
+        if c["split_on_blank_lines"]:
+            for m in self.blank_run.finditer(text, max(content - 1, 0)):
+                pos = m.end()
+                if (
+                    pos > content
+                    and pos not in strong
+                    and self.title_like(text[pos : _line_end(text, pos)])
+                    and self._header(text, pos) is None
+                ):
+                    weak.add(pos)
+        if c["split_on_repeated_title"] and (header or not c["repeated_title_needs_header"]):
+            first = self._next_line(text, content)
+            if first is not None and first[0] not in strong:
+                title = text[first[0] : first[1]].strip(_SP)
+                if self.title_like(title):
+                    again = regex.compile(r"\n[^\S\n]*" + regex.escape(title) + r"[^\S\n]*$", regex.M)
+                    for m in again.finditer(text, first[1]):
+                        if m.start() + 1 not in strong:
+                            weak.add(m.start() + 1)
+
+        cuts: list[int] = []
+        if weak:
+            strong_sorted = sorted(strong)
+            last = content
+            for pos in sorted({*strong, *weak}):
+                if pos in strong:
+                    cuts.append(pos)
+                    last = pos
+                    continue
+                nxt = next((s for s in strong_sorted if s > pos), len(text))
+                if self._body_chars(text, last, pos) >= self.min_body and self._body_chars(text, pos, nxt) >= self.min_body:
+                    cuts.append(pos)
+                    last = pos
+        else:
+            cuts = sorted(strong)
+
+        spans = sorted([*dropped, *(strong[p] for p in cuts if p in strong)])
+        for a, b in spans:
+            removals.append((a, b))
+            report.edit(a, b, text[a:b], "")
+        removals.sort()
+
+        # Cut the text into pieces, leaving the removed spans out.
+        bounds = [0, *(p for p in cuts if p > 0), len(text)]
+        bodies: list[str] = []
+        r = 0
+        for a, b in zip(bounds, bounds[1:]):
+            parts, pos = [], a
+            while r < len(removals) and removals[r][0] < b:
+                ra, rb = removals[r]
+                parts.append(text[pos:ra])
+                pos = max(pos, rb)
+                r += 1
+            parts.append(text[pos:b])
+            bodies.append("".join(parts))
+        # A piece with nothing but white space joins the next one (the last joins the previous).
+        merged: list[str] = []
+        carry = ""
+        for body in bodies:
+            if not body.strip():
+                carry += body
+                continue
+            merged.append(carry + body)
+            carry = ""
+        if carry:
+            if merged:
+                merged[-1] += carry
+            else:
+                merged.append(carry)
+
+        pieces = [Piece(body, self._title(body)) for body in merged]
+        if header:
+            declared = header[3]
+            found = sum(1 for p in pieces if p.text.strip())
+            if found != declared:
+                why = "the source may be truncated" if found < declared else "some may not be separate documents"
+                report.warn(
+                    f"the compilation header declares {declared} documents but {found} were found;"
+                    f" all text is kept ({why})"
+                )
+        return pieces
+
+    @staticmethod
+    def _title(body: str) -> str | None:
+        pos, n = 0, len(body)
+        while pos < n:
+            end = _line_end(body, pos)
+            line = body[pos:end].strip(_SP)
+            if line:
+                return line
+            pos = end + 1
+        return None

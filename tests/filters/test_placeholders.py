@@ -1,0 +1,107 @@
+"""placeholders: SPEC §3.8 cases, the profile's table, reported spans and properties."""
+from __future__ import annotations
+
+import collections
+import re
+import tomllib
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.core import HAN_RANGES, Report
+from cleaner.filters.placeholders import DEFAULT_EXCEPTIONS, Placeholders
+from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, run
+
+NAME = "placeholders"
+CHANGES, KEEPS = load_cases(NAME)
+HAN = re.compile(f"[{HAN_RANGES}]")
+
+
+@pytest.mark.parametrize("case", CHANGES)
+def test_changes(case):
+    check_change(NAME, case)
+
+
+@pytest.mark.parametrize("case", KEEPS)
+def test_keeps(case):
+    check_keep(NAME, case)
+
+
+def test_default_profile_table_equals_the_class_defaults():
+    data = tomllib.loads((ROOT / "profiles" / "default.toml").read_text(encoding="utf-8"))
+    section = data["filters"][NAME]
+    assert section["exceptions"] == DEFAULT_EXCEPTIONS
+    for key, value in section.items():
+        assert Placeholders.defaults()[key] == value, key
+
+
+def test_length_survives_and_spans_are_reported():
+    flt = build(NAME)
+    text = "共计xx人，**县x.xx万株，20xx年"
+    out, report = run(flt, text)
+    assert out == "共计XX人，XX县X.XX万株，20XX年"
+    assert len(out) == len(text)
+    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+        (2, 4, "xx", "XX"),
+        (6, 8, "**", "XX"),
+        (9, 13, "x.xx", "X.XX"),
+        (18, 20, "xx", "XX"),
+    ]
+
+
+def test_uppercase_runs_are_not_reported():
+    flt = build(NAME)
+    out, report = run(flt, "XX县XXX同志，X名，xx人")
+    assert out == "XX县XXX同志，X名，XX人"
+    assert [(e.start, e.old) for e in report.edits] == [(12, "xx")]
+
+
+def test_clean_text_is_skipped():
+    flt = build(NAME)
+    text = "XX县XXX同志，X名"
+    out, report = run(flt, text)
+    assert out is text and not report.edits
+
+
+def test_mark_and_characters_options():
+    flt = build(NAME, mark="某", characters="x")
+    out, _ = run(flt, "xx县**人")
+    assert out == "某某县**人"
+
+
+def test_exceptions_can_be_removed():
+    flt = build(NAME, exceptions=[])
+    out, _ = run(flt, "X光和长×宽")
+    assert out == "X光和长X宽"
+
+
+def replay(text: str, report: Report) -> str:
+    parts, pos = [], 0
+    for e in report.edits:
+        assert pos <= e.start <= e.end <= len(text) and text[e.start:e.end] == e.old
+        parts += [text[pos:e.start], e.new]
+        pos = e.end
+    return "".join(parts) + text[pos:]
+
+
+ALPHABET = st.sampled_from(
+    list("人才县年万名光线轴长宽党xxxXX**＊××ｘＸDAGabv0123..,，。、“”（）()%+-—· \n") + ["xx", "**", "X光", "x.x", "20xx", "3×3", "Excel"]
+)
+TEXT = st.lists(ALPHABET, max_size=50).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_properties(text):
+    flt = build(NAME)
+    out, report = run(flt, text)
+    again, report2 = run(flt, out)
+    assert again == out, "idempotent"
+    assert not report2.edits
+    assert replay(text, report) == out, "the edits account for every change"
+    assert len(out) == len(text), "one X per placeholder character"
+    lost = collections.Counter(HAN.findall(text)) - collections.Counter(HAN.findall(out))
+    assert not lost, "no Han character disappears"
+    for e in report.edits:
+        assert set(e.new) <= {"X", "."}

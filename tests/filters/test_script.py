@@ -1,0 +1,156 @@
+"""script: SPEC §3.10 cases, the auto judgement, reported edits and properties."""
+from __future__ import annotations
+
+import collections
+import re
+from pathlib import Path
+
+import opencc
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.core import HAN_RANGES, Report
+from cleaner.filters.script import Script, traditional_characters
+from tests.filters.casefile import build, check_change, check_keep, load_cases, run
+
+NAME = "script"
+CHANGES, KEEPS = load_cases(NAME)
+HAN = re.compile(f"[{HAN_RANGES}]")
+GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
+S2T = opencc.OpenCC("s2t")
+
+
+@pytest.mark.parametrize("case", CHANGES)
+def test_changes(case):
+    check_change(NAME, case)
+
+
+@pytest.mark.parametrize("case", KEEPS)
+def test_keeps(case):
+    check_keep(NAME, case)
+
+
+def gold_documents() -> list[str]:
+    return [p.read_text(encoding="utf-8") for p in sorted(GOLD.rglob("*.txt"))]
+
+
+def test_threshold_has_a_wide_margin_on_the_seeds():
+    flt = build(NAME)
+    docs = gold_documents()
+    assert len(docs) >= 10
+    simplified = [flt.traditional_share(d) for d in docs]
+    traditional = [flt.traditional_share(S2T.convert(d)) for d in docs]
+    assert max(simplified) == 0.0
+    assert min(traditional) > 2.5 * flt.threshold
+
+
+def test_traditional_characters_exclude_simplified_ones():
+    trad = traditional_characters("t2s")
+    assert {"們", "後", "發", "裏", "這", "黨"} <= trad
+    assert not {"坏", "后", "干", "发", "里", "们", "党", "的", "人"} & trad
+
+
+def test_simplified_text_never_reaches_the_converter():
+    flt = build(NAME)
+
+    class Boom:
+        def convert(self, text):  # pragma: no cover - must not run
+            raise AssertionError("the converter ran on a Simplified text")
+
+    flt._converter = Boom()
+    for doc in gold_documents():
+        out, report = run(flt, doc)
+        assert out == doc and not report.edits and not report.warnings
+
+
+def test_converter_is_built_once_and_lazily():
+    flt = build(NAME)
+    assert flt._converter is None
+    run(flt, "简体中文。")
+    assert flt._converter is None
+    run(flt, "這裏的人們。")
+    first = flt._converter
+    assert first is not None
+    run(flt, "後來發展。")
+    assert flt._converter is first
+
+
+def test_never_mode_does_not_build_anything():
+    flt = build(NAME, mode="never")
+    out, _ = run(flt, "這裏的人們。")
+    assert out == "這裏的人們。"
+    assert flt._converter is None and flt._traditional is None
+
+
+def test_edits_per_run():
+    out, report = run(build(NAME), "這裏的人們發展")
+    assert out == "这里的人们发展"
+    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [(0, 2, "這裏", "这里"), (4, 6, "們發", "们发")]
+
+
+def test_edits_per_line():
+    text = "這裏的人們\n简体\n後來"
+    out, report = run(build(NAME, audit="line"), text)
+    assert out == "这里的人们\n简体\n后来"
+    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [(0, 5, "這裏的人們", "这里的人们"), (9, 11, "後來", "后来")]
+
+
+def test_partly_traditional_text_warns_and_stays():
+    simplified = "近年来，我们坚持人才引领发展的战略地位，不断完善人才工作体系，取得了明显成效。"
+    text = simplified * 2 + S2T.convert(simplified)
+    flt = build(NAME)
+    share = flt.traditional_share(text)
+    assert flt.threshold / 2 <= share < flt.threshold
+    out, report = run(flt, text)
+    assert out == text and not report.edits
+    assert any("partly Traditional" in w for w in report.warnings)
+
+
+def test_threshold_option():
+    text = "近年来，我们坚持人才引领发展。" * 3 + S2T.convert("近年来，我们坚持人才引领发展。")
+    assert run(build(NAME), text)[0] == text
+    out, _ = run(build(NAME, threshold=0.02), text)
+    assert out == "近年来，我们坚持人才引领发展。" * 4
+
+
+def test_whole_seed_made_traditional_round_trips():
+    flt = build(NAME)
+    for doc in gold_documents()[:3]:
+        trad = S2T.convert(doc)
+        out, report = run(flt, trad)
+        assert out == doc
+        parts, pos = [], 0
+        for e in report.edits:
+            parts += [trad[pos:e.start], e.new]
+            pos = e.end
+        assert "".join(parts) + trad[pos:] == out
+
+
+def replay(text: str, report: Report) -> str:
+    parts, pos = [], 0
+    for e in report.edits:
+        assert pos <= e.start <= e.end <= len(text) and text[e.start:e.end] == e.old
+        parts += [text[pos:e.start], e.new]
+        pos = e.end
+    return "".join(parts) + text[pos:]
+
+
+ALPHABET = st.sampled_from(
+    list("们后发里这干坏的人党。，\n xX1") + ["們", "後", "發", "裏", "這", "黨", "幹", "乾隆", "頭髮", "Hello"]
+)
+TEXT = st.lists(ALPHABET, max_size=40).map("".join)
+SCRIPT = build(NAME)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_properties(text):
+    out, report = run(SCRIPT, text)
+    again, report2 = run(SCRIPT, out)
+    assert again == out, "idempotent"
+    assert not report2.edits
+    assert replay(text, report) == out, "the edits account for every change"
+    lost = collections.Counter(HAN.findall(text)) - collections.Counter(HAN.findall(out))
+    removed = collections.Counter(c for e in report.edits for c in HAN.findall(e.old))
+    assert not (lost - removed)

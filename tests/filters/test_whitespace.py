@@ -1,0 +1,121 @@
+"""whitespace: SPEC §3.6 cases, reported spans, options and properties."""
+from __future__ import annotations
+
+import collections
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.core import HAN_RANGES, Report
+from cleaner.profile import ProfileError, load_profile
+from tests.filters.casefile import build, check_change, check_keep, load_cases, run
+
+NAME = "whitespace"
+CHANGES, KEEPS = load_cases(NAME)
+HAN = re.compile(f"[{HAN_RANGES}]")
+
+
+@pytest.mark.parametrize("case", CHANGES)
+def test_changes(case):
+    check_change(NAME, case)
+
+
+@pytest.mark.parametrize("case", KEEPS)
+def test_keeps(case):
+    check_keep(NAME, case)
+
+
+def replay(text: str, report: Report) -> str:
+    """Rebuild the output from the input and the reported edits alone."""
+    parts, pos = [], 0
+    for e in report.edits:
+        assert pos <= e.start <= e.end <= len(text)
+        assert text[e.start:e.end] == e.old
+        parts += [text[pos:e.start], e.new]
+        pos = e.end
+    return "".join(parts) + text[pos:]
+
+
+def han_accounted(text: str, out: str, report: Report) -> bool:
+    lost = collections.Counter(HAN.findall(text)) - collections.Counter(HAN.findall(out))
+    removed = collections.Counter(c for e in report.edits for c in HAN.findall(e.old))
+    return not (lost - removed)
+
+
+def test_spans_are_in_the_received_text():
+    flt = build(NAME)
+    text = "\u3000\u3000近年来 ，我局  引入 VR 技术\t\nHello   world "
+    out, report = run(flt, text)
+    assert out == "近年来，我局引入VR技术\nHello world"
+    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+        (0, 2, "\u3000\u3000", ""),
+        (5, 6, " ", ""),
+        (9, 11, "  ", ""),
+        (13, 14, " ", ""),
+        (16, 17, " ", ""),
+        (19, 20, "\t", ""),
+        (26, 29, "   ", " "),
+        (34, 35, " ", ""),
+    ]
+    assert report.changes[NAME] == 8
+    assert replay(text, report) == out
+
+
+def test_strip_line_edges_off_keeps_indentation():
+    flt = build(NAME, strip_line_edges=False)
+    out, _ = run(flt, "\u3000\u3000近年来 ，我局 \n  Hello  world  ")
+    assert out == "\u3000\u3000近年来，我局 \n  Hello world  "
+
+
+def test_spaces_option_narrows_what_counts():
+    flt = build(NAME, spaces=" ")
+    out, _ = run(flt, "近年来 我局\u3000引入")
+    assert out == "近年来我局\u3000引入"
+
+
+def test_a_line_break_in_spaces_is_refused():
+    with pytest.raises(ValueError, match="line break"):
+        build(NAME, spaces=" \\n")
+
+
+def test_profile_rejects_a_bad_class():
+    import pathlib
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        p = pathlib.Path(d) / "p.toml"
+        p.write_text('extends = "default"\n[filters.whitespace]\nchinese = "[a-"\n', encoding="utf-8")
+        with pytest.raises(ProfileError, match="filters.whitespace.chinese"):
+            load_profile(p)
+
+
+def test_no_spaces_returns_the_same_object():
+    flt = build(NAME)
+    text = "近年来，我局坚持党管人才。\n\n第二段。"
+    out, report = run(flt, text)
+    assert out is text and not report.edits
+
+
+ALPHABET = st.sampled_from(
+    list("人才工作党县年万名x X*＊×ｘＸDAabc0123.,，。、“”《》（）()%+-—·")
+    + [" ", " ", "  ", "\u3000", "\t", "\u00a0", "\n", "\n\n", "\u2003"]
+)
+TEXT = st.lists(ALPHABET, max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT)
+def test_properties(text):
+    flt = build(NAME)
+    out, report = run(flt, text)
+    again, report2 = run(flt, out)
+    assert again == out, "idempotent"
+    assert not report2.edits
+    assert replay(text, report) == out, "the edits account for every change"
+    assert han_accounted(text, out, report)
+    assert out.count("\n") == text.count("\n"), "line breaks are never touched"
+    for line in out.split("\n"):
+        assert line == line.strip(" \t\u3000\u00a0\u2003")
+        assert "  " not in line
