@@ -1,0 +1,193 @@
+"""boilerplate: advertising lines and web page leftovers (SPEC §3.4)."""
+from __future__ import annotations
+
+import collections
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.core import HAN_RANGES
+from tests.filters.casefile import build, check_change, check_keep, load_cases, run
+
+NAME = "boilerplate"
+CHANGES, KEEPS = load_cases(NAME)
+HAN = re.compile(f"[{HAN_RANGES}]")
+SEEDS = Path("/work/shared/seeds")
+BODY = "".join(f"第{i}段正文，内容平实。\n" for i in range(1, 13))
+AD = "需要的请联系客服：cwk"  # score 3: goes near an edge, stays in the middle
+
+
+@pytest.mark.parametrize("case", CHANGES)
+def test_changes(case):
+    check_change(NAME, case)
+
+
+@pytest.mark.parametrize("case", KEEPS)
+def test_keeps(case):
+    check_keep(NAME, case)
+
+
+def test_each_removed_line_is_one_edit_with_its_newline():
+    text = "标题\n正文。\n\n添加客服微信：abc123，领取会员\n关注公众号：笔杆子，免费下载\n"
+    out, report = run(build(NAME), text)
+    assert out == "标题\n正文。\n\n"
+    first = text.index("添加")
+    second = text.index("关注")
+    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+        (first, second, "添加客服微信：abc123，领取会员\n", ""),
+        (second, len(text), "关注公众号：笔杆子，免费下载\n", ""),
+    ]
+    for edit in report.edits:
+        assert text[edit.start:edit.end] == edit.old
+
+
+def test_blank_lines_are_kept():
+    text = "标题\n\n正文。\n\n\n" + AD + "\n\n\n"
+    out, _ = run(build(NAME), text)
+    assert out == "标题\n\n正文。\n\n\n\n\n"
+
+
+def test_position_decides_a_weak_line():
+    flt = build(NAME)
+    at_end, _ = run(flt, BODY + AD + "\n")
+    assert at_end == BODY
+    at_start, _ = run(flt, AD + "\n" + BODY)
+    assert at_start == BODY
+    middle = BODY[:60] + AD + "\n" + BODY[60:]
+    assert "\n" + AD in middle
+    kept, report = run(flt, middle)
+    assert kept == middle and not report.edits
+
+
+def test_more_ad_lines_than_the_edge_zone_all_go_at_once():
+    ads = [f"{AD}{i}" for i in range(8)]  # more than tail_lines
+    text = BODY + "".join(a + "\n" for a in ads)
+    flt = build(NAME)
+    out, report = run(flt, text)
+    assert out == BODY
+    assert len(report.edits) == 8
+    again, report2 = run(flt, out)
+    assert again == out and not report2.edits
+
+
+def test_end_of_a_compilation_part_is_an_edge():
+    text = "标题一\n" + BODY + AD + "\n\n\n标题二\n" + BODY
+    out, _ = run(build(NAME), text)
+    assert out == "标题一\n" + BODY + "\n\n标题二\n" + BODY
+    # one blank line is no part boundary
+    single = "标题一\n" + BODY + AD + "\n\n标题二\n" + BODY
+    out, report = run(build(NAME), single)
+    assert out == single and not report.edits
+
+
+def test_removing_a_line_that_makes_a_part_gap_is_stable():
+    # after the ad goes, the two blank lines around it form a part gap: the next pass
+    # must not find new edges there
+    text = "标题\n" + BODY + "\n" + AD + "\n\n" + "需要资料请联系：cwk\n" + BODY
+    flt = build(NAME)
+    out, _ = run(flt, text)
+    again, report = run(flt, out)
+    assert again == out and not report.edits
+
+
+def test_brand_line_anywhere_and_long_brand_line_warns():
+    flt = build(NAME)
+    text = BODY[:60] + "更多好文请访问哒哒素材库\n" + BODY[60:]
+    out, _ = run(flt, text)
+    assert "哒哒素材库" not in out
+    long_line = "哒哒素材库" + "人才工作" * 120
+    out, report = run(flt, BODY + long_line + "\n")
+    assert out == BODY + long_line + "\n"
+    assert len(report.warnings) == 1 and "哒哒素材库" in report.warnings[0]
+
+
+def test_option_brands_extend_the_table():
+    flt = build(NAME, brands=["某某文档网"])
+    out, _ = run(flt, BODY[:60] + "来源：某某文档网\n" + BODY[60:])
+    assert out == BODY
+
+
+def test_option_head_lines_zero_keeps_leftovers():
+    out, _ = run(build(NAME, head_lines=0), "正文复制\n标题\n")
+    assert out == "正文复制\n标题\n"
+
+
+def test_option_middle_score_lower_removes_weaker_lines():
+    middle = BODY[:60] + AD + "\n" + BODY[60:]
+    out, _ = run(build(NAME, middle_score=3), middle)
+    assert out == BODY
+
+
+def test_option_max_line_chars():
+    line = "添加客服微信：abc123，领取会员" + "。" * 50
+    out, _ = run(build(NAME, max_line_chars=40), BODY + line + "\n")
+    assert out == BODY + line + "\n"
+
+
+def test_score():
+    flt = build(NAME)
+    assert flt.score("在团XX县委公众号开辟专栏") == 0  # no contact
+    assert flt.score("联系电话：0731-12345678") == 0  # contact, one weak word
+    assert flt.score("添加客服：cwk") == 3
+    assert flt.score("VIP会员免费下载，加微信：abc123") >= 4
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not available")
+def test_seeds():
+    flt = build(NAME)
+    removed = collections.Counter()
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        out, report = run(flt, text)
+        removed[path.name[:3]] = len(report.edits)
+        assert "哒哒素材" not in out and "哒哒代笔" not in out
+        assert not re.search(r"^\s*正文复制\s*$", out, re.M)
+        assert out.count("\n") == text.count("\n") - len(report.edits)
+    assert removed == {"000": 1, "001": 4, "002": 0, "003": 0, "004": 0}
+
+
+TOKENS = [
+    "人", "才", "工作。", "\n", "\n", "\n\n", " ", "客服", "会员", "VIP", "下载", "加入", "联系", "公众号",
+    "：cwk", "QQ：12345678", "微信：abc123", "0731-1234567", "正文复制", "收藏", "哒哒素材库", "在团县委公众号开辟专栏",
+]
+
+
+def han(s: str) -> collections.Counter[str]:
+    return collections.Counter(HAN.findall(s))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=60).map("".join))
+def test_idempotent_and_every_lost_han_is_reported(text):
+    flt = build(NAME)
+    out, report = run(flt, text)
+    again, report2 = run(flt, out)
+    assert again == out
+    assert not report2.edits
+    lost = han(text)
+    lost.subtract(han(out))
+    accounted: collections.Counter[str] = collections.Counter()
+    for edit in report.edits:
+        accounted.update(han(edit.old))
+        accounted.subtract(han(edit.new))
+        assert edit.new == "" and edit.old.count("\n") <= 1
+    assert {k: v for k, v in lost.items() if v} == {k: v for k, v in accounted.items() if v}
+    assert replay(text, report.edits) == out
+    # blank lines stay: only removed lines' own newlines go
+    assert out.count("\n") == text.count("\n") - sum(e.old.endswith("\n") for e in report.edits)
+
+
+def replay(text: str, edits) -> str:
+    """Apply reported edits (spans in the received text) to the received text."""
+    parts, pos = [], 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        assert edit.start >= pos, "edits overlap"
+        assert text[edit.start:edit.end] == edit.old
+        parts.append(text[pos:edit.start])
+        parts.append(edit.new)
+        pos = edit.end
+    parts.append(text[pos:])
+    return "".join(parts)

@@ -1,0 +1,185 @@
+"""hygiene: invisible and control characters, HTML residue, NFC (SPEC §3.2)."""
+from __future__ import annotations
+
+import collections
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.core import HAN_RANGES
+from cleaner.filters.hygiene import compose_edits
+from tests.filters.casefile import build, check_change, check_keep, load_cases, run
+
+NAME = "hygiene"
+CHANGES, KEEPS = load_cases(NAME)
+HAN = re.compile(f"[{HAN_RANGES}]")
+
+
+@pytest.mark.parametrize("case", CHANGES)
+def test_changes(case):
+    check_change(NAME, case)
+
+
+@pytest.mark.parametrize("case", KEEPS)
+def test_keeps(case):
+    check_keep(NAME, case)
+
+
+def test_spans_point_into_the_received_text():
+    text = "人才\u200b工作&nbsp;会议<br>第二行<span>内容</span>"
+    out, report = run(build(NAME), text)
+    assert out == "人才工作 会议\n第二行内容"
+    for edit in report.edits:
+        assert text[edit.start:edit.end] == edit.old
+    olds = [e.old for e in report.edits]
+    assert olds == ["\u200b", "&nbsp;", "<br>", "<span>", "</span>"]
+    assert report.changes[NAME] == 5
+
+
+def test_clean_text_is_left_alone_and_unreported():
+    text = open_seed_like()
+    out, report = run(build(NAME), text)
+    assert out is text
+    assert not report.edits
+
+
+def open_seed_like() -> str:
+    return "XX县2023年度人才工作情况述职报告\nXXX：\n2023年以来，XX县深入学习贯彻（一）８％，“1+10”。\n\n\n"
+
+
+def test_never_nfkc_or_width_folding():
+    text = "，；：？！（）８％ＡＢ\u3000ｶ"
+    out, _ = run(build(NAME), text)
+    assert out == text
+    assert unicodedata.normalize("NFKC", text) != text  # the trap is real
+
+
+def test_nfc_edit_is_reported_with_the_changed_part_only():
+    text = "第一行\n咖啡Cafe\u0301好\n"
+    out, report = run(build(NAME), text)
+    assert out == "第一行\n咖啡Café好\n"
+    [edit] = report.edits
+    assert (edit.old, edit.new) == ("e\u0301", "é")
+    assert text[edit.start:edit.end] == edit.old
+
+
+def test_option_break_tags_empty_removes_br_without_a_break():
+    out, _ = run(build(NAME, break_tags=[]), "甲<br>乙<p>丙")
+    assert out == "甲乙丙"
+
+
+def test_option_break_tags_can_add_div():
+    out, _ = run(build(NAME, break_tags=["br", "p", "div"]), "甲<div>乙</div>丙")
+    assert out == "甲\n乙\n丙"
+
+
+def test_option_entities_off():
+    out, _ = run(build(NAME, entities=False), "甲&nbsp;乙")
+    assert out == "甲&nbsp;乙"
+
+
+def test_option_nfc_off():
+    out, _ = run(build(NAME, nfc=False), "e\u0301")
+    assert out == "e\u0301"
+
+
+def test_option_tags_limits_removed_tags():
+    out, _ = run(build(NAME, tags=["span"]), "<span>甲</span><font>乙</font>")
+    assert out == "甲<font>乙</font>"
+
+
+def test_option_invisible():
+    out, _ = run(build(NAME, invisible="\\u200b"), "甲\u200b乙\u00ad丙")
+    assert out == "甲乙\u00ad丙"
+
+
+def test_many_tags_are_fast_enough():
+    # a break-tag decision looks only at its neighbours (no copy of the text before it)
+    text = "人才工作<br>" * 50_000
+    out, report = run(build(NAME), text)
+    assert out == "人才工作\n" * 49_999 + "人才工作"
+    assert report.changes[NAME] == 50_000
+
+
+TOKENS = [
+    "人", "才", "工作", "𠀀", "\n", "\n\n", " ", "\t", "&", "amp;", "&nbsp;", "&nbsp", "nbsp;", "&lt;", "&gt;",
+    "&#8220;", "&#x201c;", "&#8203;", "&#0;", "#", ";", "<", ">", "<br>", "<p>", "</p>", "br", "p", "/",
+    "<span>", "</span>", "<!--", "-->", "\u200b", "\ufeff", "\u00ad", "\x0c", "\x0b", "\r", "\r\n", "\x00",
+    "\u2028", "e", "\u0301", "\uf900", "，", "a<b",
+]
+
+
+def han(s: str) -> collections.Counter[str]:
+    return collections.Counter(HAN.findall(s))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join))
+def test_idempotent_and_every_lost_han_is_reported(text):
+    flt = build(NAME)
+    out, report = run(flt, text)
+    again, report2 = run(flt, out)
+    assert again == out
+    assert not report2.edits
+    lost = han(text)
+    lost.subtract(han(out))
+    accounted: collections.Counter[str] = collections.Counter()
+    for edit in report.edits:
+        accounted.update(han(edit.old))
+        accounted.subtract(han(edit.new))
+    assert {k: v for k, v in lost.items() if v} == {k: v for k, v in accounted.items() if v}
+    assert replay(text, report.edits) == out
+
+
+def replay(text: str, edits) -> str:
+    """Apply reported edits (spans in the received text) to the received text."""
+    parts, pos = [], 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        assert edit.start >= pos, "edits overlap"
+        assert text[edit.start:edit.end] == edit.old
+        parts.append(text[pos:edit.start])
+        parts.append(edit.new)
+        pos = edit.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+@st.composite
+def two_rounds(draw):
+    """An original text and two rounds of random edits, the second on the first's result."""
+    alphabet = st.sampled_from("abcdef人才\n")
+    text = draw(st.text(alphabet, max_size=30))
+
+    def round_of(s: str) -> list[tuple[int, int, str]]:
+        cuts = sorted(draw(st.lists(st.integers(0, len(s)), max_size=8)))
+        edits: list[tuple[int, int, str]] = []
+        for a, b in zip(cuts[::2], cuts[1::2]):
+            if edits and (a < edits[-1][1] or a == b == edits[-1][0] == edits[-1][1]):
+                continue  # no overlap; two insertions at one point would be ambiguous
+            edits.append((a, b, draw(st.text(alphabet, max_size=3))))
+        return edits
+
+    def apply(s: str, edits: list[tuple[int, int, str]]) -> str:
+        parts, pos = [], 0
+        for a, b, new in edits:
+            parts += [s[pos:a], new]
+            pos = b
+        return "".join(parts) + s[pos:]
+
+    first = round_of(text)
+    middle = apply(text, first)
+    second = round_of(middle)
+    return text, first, middle, second, apply(middle, second), apply
+
+
+@settings(max_examples=500, deadline=None)
+@given(two_rounds())
+def test_compose_edits(data):
+    text, first, middle, second, final, apply = data
+    composed = compose_edits(first, second, middle)
+    assert apply(text, composed) == final
+    for (a, b, _), (c, d, _) in zip(composed, composed[1:]):
+        assert b <= c and (a, b) <= (c, d)

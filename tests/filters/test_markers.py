@@ -1,0 +1,144 @@
+"""markers: paywall/CMS markers and paywall notices (SPEC §3.3)."""
+from __future__ import annotations
+
+import collections
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cleaner.core import HAN_RANGES
+from cleaner.filters.markers import TRUNCATED
+from tests.filters.casefile import build, check_change, check_keep, load_cases, run
+
+NAME = "markers"
+CHANGES, KEEPS = load_cases(NAME)
+HAN = re.compile(f"[{HAN_RANGES}]")
+SEEDS = Path("/work/shared/seeds")
+
+
+@pytest.mark.parametrize("case", CHANGES)
+def test_changes(case):
+    check_change(NAME, case)
+
+
+@pytest.mark.parametrize("case", KEEPS)
+def test_keeps(case):
+    check_keep(NAME, case)
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "内容已经隐藏，点击付费后查看",
+        "付费内容已经隐藏，请付费后查看",
+        "此文章为付费文章，需要支付￥5元才能查看",
+        "温馨提示! 你需要支付 ￥5 元后才能查看付费内容",
+        "请替换付费标签内内容",
+    ],
+)
+def test_a_notice_means_truncated(notice):
+    out, report = run(build(NAME), f"标题\n第一段。\n{notice}\n")
+    assert out == "标题\n第一段。\n"
+    assert report.warnings == [TRUNCATED]
+    assert report.facts["truncated"] is True
+    [edit] = report.edits
+    assert edit.old == notice + "\n"
+
+
+def test_plain_markers_are_not_truncation():
+    out, report = run(build(NAME), "标题\n##paidbegin##付费部分\n##paidend##\n")
+    assert out == "标题\n付费部分\n"
+    assert report.warnings == []
+    assert "truncated" not in report.facts
+
+
+def test_spans_point_into_the_received_text():
+    text = "局D组班##paidbegin##子成员\n##paidend##\n尾"
+    out, report = run(build(NAME), text)
+    assert out == "局D组班子成员\n尾"
+    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+        (4, 17, "##paidbegin##", ""),
+        (21, 33, "##paidend##\n", ""),
+    ]
+
+
+def test_a_line_of_markers_is_one_edit():
+    _, report = run(build(NAME), "甲\n##paidbegin## $$paidend$$ ##pagebreak##\n乙")
+    assert len(report.edits) == 1
+
+
+def test_option_markers():
+    flt = build(NAME, markers=["[[vip]]"])
+    out, _ = run(flt, "正文[[VIP]]结尾\n[[vip]]\n##paidend##")
+    assert out == "正文结尾\n##paidend##"
+
+
+def test_option_notices():
+    flt = build(NAME, notices=["剩余内容需开通会员后阅读"])
+    out, report = run(flt, "正文\n剩余内容需开通会员后阅读。\n")
+    assert out == "正文\n"
+    assert report.facts["truncated"] is True
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="seeds not available")
+@pytest.mark.parametrize("seed", sorted(p.name for p in SEEDS.glob("*.txt")) if SEEDS.is_dir() else [])
+def test_seeds_lose_every_marker_and_are_not_truncated(seed):
+    text = (SEEDS / seed).read_text(encoding="utf-8")
+    out, report = run(build(NAME), text)
+    assert "##paid" not in out and "$$paid" not in out and "##pagebreak" not in out
+    assert "truncated" not in report.facts
+    assert han(out) == han(text)
+
+
+TOKENS = [
+    "人", "才", "D", "\n", "\n\n", " ", "#", "##", "$$", "paid", "begin", "end", "page", "break",
+    "##paidbegin##", "##paidend##", "$$paidbegin$$", "$$paidend$$", "##pagebreak##", "##PAIDEND##",
+    "内容已经隐藏，点击付费后查看", "付费", "查看", "请替换付费标签内内容", "。", "！",
+    "此文章为付费文章，需要支付", "￥5", "元才能查看",
+]
+
+
+def han(s: str) -> collections.Counter[str]:
+    return collections.Counter(HAN.findall(s))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
+def test_idempotent_and_every_lost_han_is_reported(text):
+    flt = build(NAME)
+    out, report = run(flt, text)
+    again, report2 = run(flt, out)
+    assert again == out
+    assert not report2.edits
+    lost = han(text)
+    lost.subtract(han(out))
+    accounted: collections.Counter[str] = collections.Counter()
+    for edit in report.edits:
+        accounted.update(han(edit.old))
+        accounted.subtract(han(edit.new))
+    assert {k: v for k, v in lost.items() if v} == {k: v for k, v in accounted.items() if v}
+    assert replay(text, report.edits) == out
+    assert out.count("\n") <= text.count("\n")
+
+
+def replay(text: str, edits) -> str:
+    """Apply reported edits (spans in the received text) to the received text."""
+    parts, pos = [], 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        assert edit.start >= pos, "edits overlap"
+        assert text[edit.start:edit.end] == edit.old
+        parts.append(text[pos:edit.start])
+        parts.append(edit.new)
+        pos = edit.end
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def test_a_marker_joined_by_a_cut_is_removed_too_with_one_span():
+    text = "甲####paidbegin##paidbegin##乙"
+    out, report = run(build(NAME), text)
+    assert out == "甲乙"
+    assert [(e.start, e.end, e.old) for e in report.edits] == [(1, len(text) - 1, text[1:-1])]
