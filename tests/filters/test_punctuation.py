@@ -1,0 +1,220 @@
+"""punctuation: SPEC §3.7 cases, reported spans, options, seeds and properties."""
+from __future__ import annotations
+
+import collections
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaner.core import HAN_RANGES, Report
+from cleaner.profile import load_profile
+from tests.filters.casefile import build, check_change, check_keep, default_options, load_cases, run
+
+NAME = "punctuation"
+CHANGES, KEEPS = load_cases(NAME)
+HAN = re.compile(f"[{HAN_RANGES}]")
+SHARED = Path("/work/shared")
+# The score tool's residue check for ascii-punct.
+RESIDUE = re.compile(f"(?<=[{HAN_RANGES}])[,;:?!()]|[,;:?!()](?=[{HAN_RANGES}])")
+
+
+@pytest.mark.parametrize("case", CHANGES)
+def test_changes(case):
+    check_change(NAME, case)
+
+
+@pytest.mark.parametrize("case", KEEPS)
+def test_keeps(case):
+    check_keep(NAME, case)
+
+
+def replay(text: str, report: Report) -> str:
+    """Rebuild the output from the input and the reported edits alone."""
+    parts, pos = [], 0
+    for e in report.edits:
+        assert pos <= e.start <= e.end <= len(text)
+        assert text[e.start:e.end] == e.old
+        parts += [text[pos:e.start], e.new]
+        pos = e.end
+    return "".join(parts) + text[pos:]
+
+
+# --- reported spans --------------------------------------------------------------------
+
+
+def test_spans_are_in_the_received_text_and_in_order():
+    flt = build(NAME)
+    text = "８％的人(一),他说\"好\", 然后."
+    out, report = run(flt, text)
+    assert out == "8%的人（一），他说“好”，然后。"
+    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+        (0, 2, "８％", "8%"),
+        (4, 5, "(", "（"),
+        (6, 7, ")", "）"),
+        (7, 8, ",", "，"),
+        (10, 11, '"', "“"),
+        (12, 13, '"', "”"),
+        (13, 15, ", ", "，"),
+        (17, 18, ".", "。"),
+    ]
+    assert all(e.filter == NAME for e in report.edits)
+    assert report.changes[NAME] == 8
+    assert replay(text, report) == out
+
+
+def test_nothing_to_do_returns_the_same_text_and_reports_nothing():
+    flt = build(NAME)
+    text = "近年来，我局引入VR技术。\nHello, world.\n"
+    out, report = run(flt, text)
+    assert out is text
+    assert not report.edits and not report.changes
+
+
+def test_line_structure_is_kept():
+    flt = build(NAME)
+    text = "标题:\n\n\n(一)工作,\n\n正文."
+    out, _ = run(flt, text)
+    assert out == "标题：\n\n\n（一）工作，\n\n正文。"
+    assert out.count("\n") == text.count("\n")
+
+
+# --- options ---------------------------------------------------------------------------
+
+
+def test_default_profile_sets_the_class_defaults():
+    from cleaner.filters.punctuation import Punctuation
+
+    assert load_profile("default").filter_options(NAME) == Punctuation.defaults()
+    assert default_options(NAME) == Punctuation.defaults()
+
+
+def test_marks_option_limits_which_marks_convert():
+    flt = build(NAME, marks=",")
+    out, _ = run(flt, "工作,然后;再:")
+    assert out == "工作，然后;再:"
+
+
+def test_switches_turn_stages_off():
+    text = "(一)他说\"好\"。完成.筑梦•奋斗８％10：30"
+    out, _ = run(build(NAME, parentheses=False, quotes=False, full_stop=False, middle_dots="",
+                       fold_alnum=False, fold="", number_marks=False), text)
+    assert out == text
+    out, _ = run(build(NAME), text)
+    assert out == "（一）他说“好”。完成。筑梦·奋斗8%10:30"
+
+
+def test_fold_option_adds_symbols():
+    out, _ = run(build(NAME, fold="％＊"), "增长８％＊")
+    assert out == "增长8%*"
+    out, _ = run(build(NAME, fold_alnum=False), "增长８％")
+    assert out == "增长８%"
+
+
+def test_placeholders_option_defines_what_counts_as_a_placeholder():
+    out, _ = run(build(NAME), "智汇xx•才")
+    assert out == "智汇xx·才"
+    out, _ = run(build(NAME, placeholders="*"), "智汇xx•才")
+    assert out == "智汇xx•才"  # x is a Latin letter now
+    out, _ = run(build(NAME, placeholders="*"), "智汇**•才")
+    assert out == "智汇**·才"
+
+
+def test_drop_spaces_off_keeps_the_space():
+    out, _ = run(build(NAME, drop_spaces=False), "2025年, XX市")
+    assert out == "2025年， XX市"
+
+
+def test_profile_rejects_a_wrong_type(tmp_path):
+    from cleaner.profile import ProfileError
+
+    path = tmp_path / "p.toml"
+    path.write_text('extends = "default"\n[filters.punctuation]\nfull_stop = "yes"\n', encoding="utf-8")
+    with pytest.raises(ProfileError, match="full_stop"):
+        load_profile(str(path))
+
+
+# --- seeds -----------------------------------------------------------------------------
+
+SEEDS = sorted((SHARED / "seeds").glob("*.txt")) if (SHARED / "seeds").is_dir() else []
+PUNCT = set(",;:?!()（），；：？！.。\"'“”‘’•·・‧%％+＋")
+
+
+def gold_text(stem: str) -> str:
+    p = SHARED / "gold" / stem
+    files = sorted(p.glob("*.txt")) if p.is_dir() else [p.with_suffix(".txt")]
+    return "\n".join(f.read_text(encoding="utf-8") for f in files)
+
+
+@pytest.mark.skipif(not SEEDS, reason="shared seeds not available")
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem[:3])
+def test_seed_punctuation_matches_gold(path):
+    """Applied to the raw seed, the filter leaves no ASCII mark next to Han, and every
+    difference from the gold that involves punctuation belongs to another filter (a
+    deleted header, boilerplate or delimiter line)."""
+    flt = build(NAME)
+    text = path.read_text(encoding="utf-8")
+    out, report = run(flt, text)
+    assert RESIDUE.findall(out) == []
+    assert replay(text, report) == out
+    gold = gold_text(path.stem)
+    sm = difflib.SequenceMatcher(None, out, gold, autojunk=False)
+    for op, a1, a2, b1, b2 in sm.get_opcodes():
+        if op != "equal" and PUNCT & set(out[a1:a2] + gold[b1:b2]):
+            # only whole lines that other filters drop (headers, ads, delimiters)
+            assert op == "delete" and gold[b1:b2] == "", (out[a1:a2], gold[b1:b2])
+            assert out[a1:a2].count("\n") >= 1 or out[a1:a2] in ("篇1：", "篇2："), out[a1:a2]
+    again, _ = run(flt, out)
+    assert again == out
+
+
+@pytest.mark.skipif(not SEEDS, reason="shared seeds not available")
+def test_seed_000_converts_hundreds_of_marks():
+    path = SHARED / "seeds" / "000_ec226d4242084735.txt"
+    out, report = run(build(NAME), path.read_text(encoding="utf-8"))
+    kinds = collections.Counter(e.old for e in report.edits)
+    assert kinds[","] > 600 and kinds[";"] > 60 and kinds["("] > 60 and kinds[")"] > 60
+    assert kinds[":"] >= 8
+
+
+# --- properties ------------------------------------------------------------------------
+
+ALPHABET = list("中文人才年市一") + list(",;:?!.()\"'") + list("ab09 \n") + list("xX*×") + list(
+    "（）“”‘’，。：%％８Ａ•·・-+"
+)
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.text(alphabet=ALPHABET, max_size=40))
+def test_idempotent_and_han_accounted(text):
+    flt = build(NAME)
+    out, report = run(flt, text)
+    again, report2 = run(flt, out)
+    assert again == out
+    assert not report2.edits
+    assert replay(text, report) == out
+    lost = collections.Counter(HAN.findall(text)) - collections.Counter(HAN.findall(out))
+    removed = collections.Counter(c for e in report.edits for c in HAN.findall(e.old))
+    assert not (lost - removed)
+    assert out.count("\n") == text.count("\n")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=60))
+def test_idempotent_on_any_text(text):
+    flt = build(NAME)
+    out, _ = run(flt, text)
+    assert run(flt, out)[0] == out
+    assert HAN.findall(out) == HAN.findall(text)
+
+
+@pytest.mark.parametrize(
+    "option, value",
+    [("marks", ",."), ("placeholders", "x,"), ("placeholders", "x "), ("middle_dots", "•\n"), ("fold", "％%")],
+)
+def test_bad_option_values_are_refused(option, value):
+    with pytest.raises(ValueError, match=option):
+        build(NAME, **{option: value})
