@@ -63,6 +63,17 @@ def _load(profile: Optional[str]) -> Profile:
     return load_profile(profile)
 
 
+def _build(prof: Profile) -> Cleaner:
+    """The profile's chain; a filter that refuses its options (a value the profile's
+    types allow but the filter cannot use) is a profile error, not a traceback."""
+    try:
+        return Cleaner(prof)
+    except ProfileError:
+        raise
+    except Exception as exc:
+        raise ProfileError(prof.source, None, f"the filters cannot be built from it: {exc}") from None
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"cleaner {__version__}")
@@ -95,6 +106,7 @@ def run(
     if fmt not in ("text", "jsonl"):
         raise UserError(f"--format must be 'text' or 'jsonl', not {fmt!r}")
     prof = _load(profile)
+    _build(prof)  # check the chain builds before any worker starts
     workers = jobs or runner.default_jobs()
     show_progress = not quiet and sys.stderr.isatty()
     progress: Any = None
@@ -141,6 +153,9 @@ def run(
         )
     except runner.RunError as exc:
         raise UserError(str(exc)) from None
+    except OSError as exc:  # the output went away mid-run: disk full, a folder removed
+        err(f"cleaner: the run stopped: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}")
+        raise typer.Exit(1)
     except KeyboardInterrupt:
         if progress is not None:
             progress.stop()
@@ -200,7 +215,7 @@ def check(
     diff: bool = typer.Option(False, "--diff", help="Show what cleaning would change, as a unified diff."),
 ) -> None:
     """Exit 1 if any file is not clean; say which filters would change it."""
-    cleaner = Cleaner(_load(profile))
+    cleaner = _build(_load(profile))
     dirty = 0
     for path in _files(paths):
         original, problem, result = _examine(cleaner, path)
@@ -237,7 +252,7 @@ def fix(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """Clean files in place (atomically); exit 1 if any file was changed."""
-    cleaner = Cleaner(_load(profile))
+    cleaner = _build(_load(profile))
     changed = 0
     failed = 0
     for path in _files(paths):
@@ -279,7 +294,7 @@ def explain(
     limit: int = typer.Option(20, "--limit", "-n", min=0, help="Edits shown per filter (0: all)."),
 ) -> None:
     """Print, filter by filter, what cleaning FILE would change."""
-    cleaner = Cleaner(_load(profile))
+    cleaner = _build(_load(profile))
     try:
         data = file.read_bytes()
     except OSError as exc:

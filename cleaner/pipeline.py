@@ -69,6 +69,7 @@ class Cleaner:
             report.filter = self.decoder.name
             text = self.decoder.apply(data, report)
             report.facts.setdefault("encoding", None)
+        del data  # the input is not needed any more: a caller that let go of it saves its size at the peak
         self._time(self.decoder.name, started)
         text = self._run_text_filters(text, report)
         started = time.perf_counter()
@@ -78,6 +79,8 @@ class Cleaner:
             self._time(self.splitter.name, started)
         else:
             pieces = [Segment(text)]
+        had_text = bool(text) and not text.isspace()  # text.strip() would copy it
+        del text  # the pieces hold what is left of it
         started = time.perf_counter()
         segments = []
         for piece in pieces:
@@ -100,7 +103,7 @@ class Cleaner:
         for segment in segments:
             segment.title = segment.title or first_line(segment.text)
         if not segments:
-            report.warn("no text left after cleaning" if text.strip() else "empty input: no text")
+            report.warn("no text left after cleaning" if had_text else "empty input: no text")
         return Result(
             segments=segments,
             warnings=list(report.warnings),

@@ -11,17 +11,27 @@ Robustness rules:
 - the manifest and audit grow one finished input at a time, which is what ``--resume``
   reads back: inputs already recorded as done are not cleaned again;
 - a file that is not text is skipped with its reason; an unreadable one is an error
-  for that input; neither stops the run.
+  for that input; neither stops the run. Nor does a bug in a filter or a worker process
+  that dies (out of memory): that input is an error, the others go on;
+- memory: one input at a time per worker, and at most a few inputs queued per worker
+  (a folder of a million files costs the list of names, not a million pending tasks);
+- interruption (KeyboardInterrupt, which the CLI also raises on SIGTERM): workers ignore
+  the signals and finish the input in hand, queued inputs are dropped, the manifest and
+  audit are cut back to the last finished input, temporary files are swept.
 """
 from __future__ import annotations
 
+import collections
 import json
 import os
 import signal
 import stat
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
+import threading
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
@@ -165,14 +175,43 @@ _worker: tuple[Cleaner, Path, Format] | None = None
 
 def _init_worker(profile: Profile, out_dir: str, fmt: Format) -> None:
     global _worker
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
+    # The parent decides when to stop: Ctrl-C reaches the whole process group, and a
+    # forked worker would otherwise inherit the CLI's SIGTERM handler.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "SIGTERM"):
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     _worker = (Cleaner(profile), Path(out_dir), fmt)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """A worker whose parent is gone (killed with SIGKILL, crashed) would wait for work
+    forever, deaf to the signals it ignores: it leaves too. Whatever it was writing is a
+    temporary file, swept by the next run."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
 
 
 def _process(task: Task) -> Outcome:
     assert _worker is not None
     cleaner, out_dir, fmt = _worker
-    return process_one(cleaner, out_dir, task, fmt)
+    return process_safely(cleaner, out_dir, task, fmt)
+
+
+def process_safely(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Format()) -> Outcome:
+    """:func:`process_one`, with any unexpected failure (a bug, no memory left, a folder
+    under OUT that cannot be created) turned into an error record for that input."""
+    try:
+        return process_one(cleaner, out_dir, task, fmt)
+    except Exception as exc:
+        record = base_record(task.rel)
+        if isinstance(exc, OSError):
+            what = f"{exc.strerror or exc}"
+        else:
+            what = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        record.update(status="error", error=f"internal error: {what}", bytes=task.size)
+        return Outcome(record)
 
 
 def base_record(rel: str) -> dict[str, Any]:
@@ -202,11 +241,11 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
                 record.update(status="skipped", error="not a .jsonl file (--format jsonl reads only those)")
                 return Outcome(record)
             return process_jsonl(cleaner, out_dir, task, fmt, record)
-        data = Path(task.path).read_bytes()
+        box = [Path(task.path).read_bytes()]
     except OSError as exc:
         record.update(status="error", error=f"cannot read the file: {exc.strerror or exc}")
         return Outcome(record)
-    record["bytes"] = len(data)
+    record["bytes"] = len(box[0])
     parts_dir = out_dir / PARTS_DIR
     parts_dir.mkdir(exist_ok=True)
     part = parts_dir / f"{task.index:08d}.jsonl"
@@ -218,7 +257,9 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
             audit.write(json.dumps(entry, ensure_ascii=False) + "\n")
 
         try:
-            result = cleaner.clean(data, sink=sink)
+            # Hand the bytes over rather than keep a reference here: the chain can then
+            # let go of them once decoded (a 200 MB input is 200 MB less at the peak).
+            result = cleaner.clean(box.pop(), sink=sink)
         except NotText as exc:
             record.update(status="skipped", error=str(exc))
             part.unlink()
@@ -364,24 +405,118 @@ def read_done(out_dir: Path) -> dict[str, dict[str, Any]]:
                 continue  # a line cut short by an interruption
             if not isinstance(rec, dict) or rec.get("status") not in ("ok", "skipped"):
                 continue
-            if all((out_dir / s["path"]).is_file() for s in rec.get("segments", [])):
-                done[rec["source"]] = rec
+            try:
+                if isinstance(rec["source"], str) and all((out_dir / s["path"]).is_file() for s in rec.get("segments", [])):
+                    done[rec["source"]] = rec
+            except (KeyError, TypeError):
+                continue  # not a record this program wrote
     return done
 
 
-def _keep_audit(out_dir: Path, sources: set[str]) -> bytes:
-    path = out_dir / AUDIT
-    if not path.is_file() or not sources:
-        return b""
-    kept = []
-    with open(path, "rb") as fh:
-        for raw in fh:
+class _PreviousAudit:
+    """The audit lines of an earlier run for the inputs that ``--resume`` skips, found
+    once and copied back one input at a time (never the whole file in memory)."""
+
+    def __init__(self, out_dir: Path, sources: set[str]) -> None:
+        self.spans: dict[str, list[tuple[int, int]]] = {}
+        self.fh: IO[bytes] | None = None
+        path = out_dir / AUDIT
+        if not sources or not path.is_file():
+            return
+        # Kept open: the file stays readable after this run's audit replaces its name.
+        self.fh = open(path, "rb")
+        offset = 0
+        for raw in self.fh:
             try:
-                if json.loads(raw).get("source") in sources:
-                    kept.append(raw)
+                entry = json.loads(raw)
+                source = entry.get("source") if isinstance(entry, dict) else None
             except ValueError:
-                continue
-    return b"".join(kept)
+                source = None  # a line cut short by an interruption
+            if source in sources and raw.endswith(b"\n"):
+                spans = self.spans.setdefault(source, [])
+                if spans and sum(spans[-1]) == offset:
+                    spans[-1] = (spans[-1][0], spans[-1][1] + len(raw))
+                else:
+                    spans.append((offset, len(raw)))
+            offset += len(raw)
+
+    def copy(self, source: str, dst: IO[bytes]) -> None:
+        if self.fh is None:
+            return
+        for start, length in self.spans.pop(source, ()):
+            self.fh.seek(start)
+            while length > 0 and (chunk := self.fh.read(min(length, 1 << 20))):
+                dst.write(chunk)
+                length -= len(chunk)
+
+    def close(self) -> None:
+        if self.fh is not None:
+            self.fh.close()
+
+
+class _Journal:
+    """OUT/manifest.jsonl and OUT/audit.jsonl, grown one finished input at a time.
+
+    Both are written under temporary names. After each input a second name for each
+    growing file is swapped in atomically, so the real names show every finished input
+    (that is what ``--resume`` reads back). An interrupted run cuts both back to the
+    last input that was published: never half a record, never audit lines of an input
+    the manifest does not list.
+    """
+
+    NAMES = (MANIFEST, AUDIT)
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self.files: dict[str, IO[bytes]] = {}
+        try:
+            for name in self.NAMES:
+                self.files[name] = open(out_dir / (name + TMP_SUFFIX), "wb")
+        except OSError as exc:
+            self.close(finished=False)
+            raise RunError(f"cannot write in the output folder {out_dir}: {exc.strerror or exc}") from None
+        self.published = {name: 0 for name in self.NAMES}
+        self.linked = False
+
+    def commit(self, record: dict[str, Any], part: str | None, previous: _PreviousAudit | None = None) -> None:
+        audit = self.files[AUDIT]
+        if previous is not None:
+            previous.copy(record["source"], audit)
+        if part:
+            with open(part, "rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    audit.write(chunk)
+            os.unlink(part)
+        self.files[MANIFEST].write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+
+    def publish(self) -> None:
+        for name, fh in self.files.items():
+            fh.flush()
+            self.published[name] = fh.tell()
+        if self.linked:
+            return  # the real names already are the growing files
+        for name in self.NAMES:
+            tmp = self.out_dir / (name + TMP_SUFFIX)
+            link = self.out_dir / (name + ".publish" + TMP_SUFFIX)
+            try:
+                os.link(tmp, link)  # a second name for the growing file ...
+                os.replace(link, self.out_dir / name)  # ... swapped in atomically
+            except OSError:
+                return  # no hard links here: the real names appear when the run ends
+        self.linked = True
+
+    def close(self, finished: bool) -> None:
+        for name, fh in self.files.items():
+            try:
+                if not finished and self.linked:
+                    fh.truncate(self.published[name])  # drop what was not published
+            except OSError:
+                pass
+            finally:
+                fh.close()
+        if finished:
+            for name in self.NAMES:
+                os.replace(self.out_dir / (name + TMP_SUFFIX), self.out_dir / name)
 
 
 def sweep_temporaries(out_dir: Path) -> None:
@@ -409,7 +544,12 @@ def run(
     on_start: Callable[[int, int], None] | None = None,
 ) -> RunSummary:
     """Clean every file under ``in_dir`` into ``out_dir``. ``on_input`` is called with each
-    finished manifest record (in input order); ``on_start`` with (files, bytes)."""
+    finished manifest record (in input order); ``on_start`` with (files, bytes).
+
+    A KeyboardInterrupt (Ctrl-C, or SIGTERM with :func:`install_sigterm_handler`) stops
+    the run cleanly and propagates: outputs are whole files, the manifest lists the
+    inputs that were finished and no temporary file is left.
+    """
     check_dirs(in_dir, out_dir)
     sweep_temporaries(out_dir)
     done = read_done(out_dir) if resume else {}
@@ -424,67 +564,43 @@ def run(
     if on_start:
         on_start(len(tasks), sum(t.size for t in tasks))
 
-    manifest_tmp = out_dir / (MANIFEST + TMP_SUFFIX)
-    audit_tmp = out_dir / (AUDIT + TMP_SUFFIX)
-    previous_audit = _keep_audit(out_dir, set(done)) if resume else b""
-    manifest_fh = open(manifest_tmp, "w", encoding="utf-8")
-    audit_fh: IO[bytes] = open(audit_tmp, "wb")
-    audit_fh.write(previous_audit)
+    todo = [task for task in tasks if task.rel not in done]
+    previous = _PreviousAudit(out_dir, set(done)) if done else None
     finished = False
     try:
-        todo = []
-        for task in tasks:
-            if task.rel in done:
-                continue
-            todo.append(task)
-        outcomes = _outcomes(todo, profile, out_dir, jobs, fmt)
-        pending = iter(outcomes)
-        for task in tasks:
-            if task.rel in done:
-                record = done[task.rel]
-                summary.resumed += 1
-                _commit(manifest_fh, audit_fh, record, None)
-            else:
-                outcome = next(pending)
-                record = outcome.record
-                _commit(manifest_fh, audit_fh, record, outcome.audit_part)
-            _tally(summary, record)
-            if on_input:
-                on_input(record)
-            # After each input the real files are replaced, so an interrupted run keeps
-            # what it finished (that is what --resume reads back).
-            _publish(manifest_fh, audit_fh, out_dir)
-        finished = True
+        journal = _Journal(out_dir)
+        try:
+            if not resume:
+                journal.publish()  # a fresh run: the old manifest no longer describes OUT
+            outcomes = _outcomes(todo, profile, out_dir, jobs, fmt)
+            try:
+                for task in tasks:
+                    if task.rel in done:
+                        record = done.pop(task.rel)
+                        summary.resumed += 1
+                        # Published with the next fresh input: until then the earlier
+                        # manifest, which lists this one, stays in place.
+                        journal.commit(record, None, previous)
+                    else:
+                        outcome = next(outcomes)
+                        record = outcome.record
+                        journal.commit(record, outcome.audit_part)
+                        journal.publish()
+                    _tally(summary, record)
+                    if on_input:
+                        on_input(record)
+                finished = True
+            finally:
+                # Workers finish the inputs in hand before anything is swept, so nothing
+                # is written under OUT after this run returns.
+                outcomes.close()
+        finally:
+            journal.close(finished)
     finally:
-        manifest_fh.close()
-        audit_fh.close()
-        if finished:
-            os.replace(manifest_tmp, out_dir / MANIFEST)
-            os.replace(audit_tmp, out_dir / AUDIT)
+        if previous is not None:
+            previous.close()
         sweep_temporaries(out_dir)
     return summary
-
-
-def _publish(manifest_fh: IO[str], audit_fh: IO[bytes], out_dir: Path) -> None:
-    manifest_fh.flush()
-    audit_fh.flush()
-    for name in (MANIFEST, AUDIT):
-        tmp = out_dir / (name + TMP_SUFFIX)
-        link = out_dir / (name + ".publish" + TMP_SUFFIX)
-        try:
-            os.link(tmp, link)  # a second name for the growing file ...
-            os.replace(link, out_dir / name)  # ... swapped in atomically
-        except OSError:
-            pass
-
-
-def _commit(manifest_fh: IO[str], audit_fh: IO[bytes], record: dict[str, Any], part: str | None) -> None:
-    if part:
-        with open(part, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                audit_fh.write(chunk)
-        os.unlink(part)
-    manifest_fh.write(json.dumps(record, ensure_ascii=False) + "\n")
 
 
 def _tally(summary: RunSummary, record: dict[str, Any]) -> None:
@@ -497,19 +613,80 @@ def _tally(summary: RunSummary, record: dict[str, Any]) -> None:
     summary.warnings += len(record.get("warnings", []))
 
 
+QUEUED_PER_WORKER = 8
+"""Inputs handed to the pool ahead of the one the manifest waits for, per worker: enough
+to keep every worker busy, few enough that a folder of a million files is not a million
+pending tasks."""
+
+
 def _outcomes(todo: list[Task], profile: Profile, out_dir: Path, jobs: int, fmt: Format) -> Iterator[Outcome]:
+    """The outcome of every task, in input order, so a --jobs N manifest is that of --jobs 1."""
     if jobs <= 1 or len(todo) <= 1:
         cleaner = Cleaner(profile)
         for task in todo:
-            yield process_one(cleaner, out_dir, task, fmt)
+            yield process_safely(cleaner, out_dir, task, fmt)
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(profile, str(out_dir), fmt)) as pool:
-        try:
-            # map() keeps input order, so the manifest is identical to a --jobs 1 run.
-            yield from pool.map(_process, todo, chunksize=1)
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            raise
+    queue = collections.deque(todo)
+    suspects: collections.deque[Task] = collections.deque()
+    while queue or suspects:
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(profile, str(out_dir), fmt)) as pool:
+            yield from _pool_outcomes(pool, queue, suspects, jobs)
+
+
+def _pool_outcomes(
+    pool: ProcessPoolExecutor, queue: collections.deque[Task], suspects: collections.deque[Task], jobs: int
+) -> Iterator[Outcome]:
+    """Run tasks in ``pool`` until none is left or a worker dies (killed for want of
+    memory, a crash in a C library). The inputs in flight when a worker died are then
+    retried one at a time, each in a fresh pool, so that only the input that kills a
+    worker becomes an error and the run goes on."""
+    window: collections.deque[tuple[Task, Future[Outcome]]] = collections.deque()
+    try:
+        while suspects:
+            try:
+                outcome = pool.submit(_process, suspects[0]).result()
+            except BrokenProcessPool:
+                yield Outcome(_died(suspects.popleft()))
+                return  # this pool is broken; the caller starts another
+            suspects.popleft()
+            yield outcome
+        while queue or window:
+            while queue and len(window) < jobs * QUEUED_PER_WORKER:
+                try:
+                    future = pool.submit(_process, queue[0])
+                except BrokenProcessPool:
+                    if not window:
+                        suspects.append(queue.popleft())
+                    break
+                window.append((queue.popleft(), future))
+            if not window:
+                return
+            try:
+                outcome = window[0][1].result()
+            except BrokenProcessPool:
+                suspects.extend(task for task, _ in window)
+                window.clear()
+                return
+            window.popleft()
+            yield outcome
+    except BaseException:
+        # Interrupted (or closed early): drop what is queued, let the workers finish the
+        # inputs in hand, and only then return. (A shutdown(wait=False) here would make
+        # the with-block's own shutdown return at once, leaving workers writing.)
+        for _, future in window:
+            future.cancel()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+
+
+def _died(task: Task) -> dict[str, Any]:
+    record = base_record(task.rel)
+    record.update(
+        status="error",
+        error="the worker process died while cleaning this file (out of memory?)",
+        bytes=task.size,
+    )
+    return record
 
 
 def default_jobs() -> int:

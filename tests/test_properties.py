@@ -1,11 +1,13 @@
 """Properties of the whole default chain over generated text (hypothesis):
 no exception, idempotent output, one document when cleaning a clean segment, and
-every Han character that disappears accounted for in the audit trail."""
+every Han character that disappears accounted for in the audit trail; over wider random
+mixes (any control, zero-width, Latin, symbol character), every character at all."""
 from __future__ import annotations
 
 import collections
 
-from hypothesis import HealthCheck, given, settings
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
@@ -62,3 +64,53 @@ def test_bytes_either_clean_or_are_refused(data):
         CLEANER.clean(data)
     except NotText as exc:
         assert str(exc)
+
+
+# Random mixes beyond the curated pieces: any control, format (zero-width, bidi) or space
+# character, printable ASCII, letters, marks, digits, punctuation and symbols from all of
+# Unicode, with ad lines and paywall notices among them.
+WIDE_PIECES = st.one_of(
+    PIECES,
+    st.text(st.characters(categories=["Cc", "Cf", "Co", "Zs", "Zl", "Zp"]), min_size=1, max_size=3),
+    st.text(st.characters(min_codepoint=0x20, max_codepoint=0x7E), min_size=1, max_size=12),
+    st.text(
+        st.characters(categories=["Lu", "Ll", "Lo", "Nd", "Mn", "Pc", "Pd", "Ps", "Pe", "Po", "Sm", "Sc", "Sk", "So"]),
+        min_size=1,
+        max_size=6,
+    ),
+    st.sampled_from([
+        "【哒哒素材库】——每天更新材料1000多篇内部高质量素材，会员群+网盘群同步每日更新，有意加入请联系：1 4367\n",
+        "内容已经隐藏，点击付费后查看",
+        "关注公众号，获取更多资料",
+    ]),
+)
+WIDE_DOCS = st.lists(WIDE_PIECES, min_size=0, max_size=60).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(WIDE_DOCS)
+def test_any_mix_is_cleaned_idempotently_and_every_removed_character_is_audited(text):
+    result = CLEANER.clean(text)
+    # A segment that a later pass of the chain empties is kept, empty: a known bug, pinned
+    # by test_a_segment_emptied_by_a_later_pass_is_dropped below; not reported twice.
+    assume(all(segment.text for segment in result.segments))
+    for segment in result.segments:
+        again = CLEANER.clean(segment.text)
+        assert [s.text for s in again.segments] == [segment.text]
+        assert segment.text.endswith("\n") and "\n\n" not in segment.text
+    # Every character that is gone (any character, not only Han) was in the old text of
+    # some edit. Only line ends are counted rather than listed (CR before LF is dropped).
+    lost = collections.Counter(text) - collections.Counter(result.text)
+    lost.pop("\r", None)
+    accounted: collections.Counter[str] = collections.Counter()
+    for edit in result.audit:
+        accounted += collections.Counter(edit.old)
+    assert not (lost - accounted), f"lost without an edit: {lost - accounted}"
+
+
+@pytest.mark.xfail(strict=True, reason="pipeline: a segment emptied by a later pass of the chain is kept, with empty text")
+def test_a_segment_emptied_by_a_later_pass_is_dropped():
+    # Pass 1: obfuscation restores "AAA" to "微信"; pass 2: boilerplate then removes the
+    # line "微信群svip" as an ad, which leaves the only segment empty.
+    result = CLEANER.clean("AAA群svip")
+    assert all(segment.text for segment in result.segments)

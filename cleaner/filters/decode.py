@@ -13,8 +13,6 @@ from __future__ import annotations
 import codecs
 import re
 
-import charset_normalizer
-
 from cleaner.core import Filter, Option, Report
 
 SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -114,9 +112,14 @@ class Decode(Filter):
 
     def _mostly_utf8(self, data: bytes, report: Report) -> str | None:
         escaped = data.decode("utf-8", errors="surrogateescape")
-        runs = list(_ESCAPED.finditer(escaped))
-        if sum(m.end() - m.start() for m in runs) > max(1, int(len(data) * self.max_invalid)):
-            return None
+        limit = max(1, int(len(data) * self.max_invalid))
+        runs = []
+        broken = 0
+        for m in _ESCAPED.finditer(escaped):  # stop as soon as there are too many
+            broken += m.end() - m.start()
+            if broken > limit:
+                return None
+            runs.append(m)
         report.facts["encoding"] = "utf-8"
         report.warn(f"{len(runs)} invalid UTF-8 byte sequence(s) replaced with U+FFFD")
 
@@ -133,6 +136,8 @@ class Decode(Filter):
         return "".join(parts)
 
     def _detect(self, data: bytes, report: Report) -> str:
+        import charset_normalizer  # only for the inputs that are not UTF-8 (saves its import otherwise)
+
         matches = charset_normalizer.from_bytes(data, cp_isolation=self.encodings)
         best = matches.best()
         if best is None:

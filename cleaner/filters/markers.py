@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, NamedTuple
 
-from cleaner.core import Filter, Option, Report, apply_edits
+from cleaner.core import Filter, Option, Report, apply_edits, contains
 from cleaner.filters.hygiene import compose_edits
 
 DEFAULT_MARKERS = ["##paidbegin##", "##paidend##", "$$paidbegin$$", "$$paidend$$", "##pagebreak##"]
@@ -130,10 +130,10 @@ class Markers(Filter):
     def _pattern(self, text: str) -> _Patterns | None:
         """The smallest pattern that can match in ``text`` (a cheap ``in`` test first)."""
         has_marker = self.markers_only is not None and (
-            self.marker_triggers is None or any(t in text for t in self.marker_triggers)
+            self.marker_triggers is None or any(contains(text, t) for t in self.marker_triggers)
         )
         has_notice = self.notices_only is not None and (
-            self.notice_triggers is None or any(t in text for t in self.notice_triggers)
+            self.notice_triggers is None or any(contains(text, t) for t in self.notice_triggers)
         )
         if has_marker and has_notice:
             return self.any

@@ -33,7 +33,51 @@ from typing import Any
 
 import regex
 
-from cleaner.core import Filter, Option, Report, apply_edits
+from cleaner.core import Filter, Option, Report, apply_edits, contains
+
+_META = frozenset("\\.^$*+?{}[]|()#")
+_QUANTIFIERS = frozenset("*+?{")
+
+
+def literal_prefix(pattern: str) -> str | None:
+    """The literal characters every match of ``pattern`` starts with (``D`` for
+    ``D(?=委)``, ``AAA`` for ``AAA(?![a-z])``), or None when there are none or the
+    pattern is one this simple reading cannot vouch for: a top-level ``|``, a
+    backreference, a comment, a POSIX class."""
+    if "(?#" in pattern or "[:" in pattern or "(?P=" in pattern or "\\g<" in pattern:
+        return None
+    head = ""
+    for i, ch in enumerate(pattern):
+        if ch in _META or ch.isspace() or pattern[i + 1 : i + 2] in _QUANTIFIERS and pattern[i + 1 : i + 2]:
+            break
+        head += ch
+    if not head:
+        return None
+    # no alternative at the top level (which would not start with the head), no backreference
+    depth, i, n = 0, 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch == "\\":
+            if i + 1 < n and pattern[i + 1].isdigit():
+                return None
+            i += 2
+            continue
+        if ch == "[":
+            i += 1
+            if i < n and pattern[i] == "^":
+                i += 1
+            if i < n and pattern[i] == "]":
+                i += 1
+            while i < n and pattern[i] != "]":
+                i += 2 if pattern[i] == "\\" else 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return None
+        i += 1
+    return head
 
 # D not inside a Latin word or a number; a standalone run of x or X placeholders may
 # precede it (XD人才〔XXXX〕X号). The literal D comes first so the search is quick.
@@ -119,6 +163,13 @@ class Obfuscation(Filter):
                 self._combined = regex.compile("|".join(f"(?:{r['pattern']})" for r in rules))
             except regex.error:  # pragma: no cover - defensive
                 self._combined = None
+        # When every rule starts with a literal (D..., AAA...), the places to try are
+        # found with str.find, far quicker than the regex search; most texts hold none.
+        self._heads: tuple[str, ...] | None = None
+        if self._combined is not None:
+            heads = [literal_prefix(r["pattern"]) for r in rules]
+            if all(heads):
+                self._heads = tuple(sorted(set(heads)))  # type: ignore[arg-type]
 
     def apply(self, text: str, report: Report) -> str:
         if not self._rules:
@@ -134,6 +185,8 @@ class Obfuscation(Filter):
         return min(starts) if starts else None
 
     def _scan(self, text: str) -> list[tuple[int, int, str]]:
+        if self._heads is not None:
+            return self._scan_heads(text, self._heads)
         edits: list[tuple[int, int, str]] = []
         pos = 0
         n = len(text)
@@ -148,6 +201,30 @@ class Obfuscation(Filter):
             end, new = hit
             edits.append((start, end, new))
             pos = max(end, start + 1)
+        return edits
+
+    def _scan_heads(self, text: str, heads: tuple[str, ...]) -> list[tuple[int, int, str]]:
+        """The same as the regex scan, with the places where a rule can start (its
+        literal head) found by ``str.find``: the rules are tried at each, left to right."""
+        edits: list[tuple[int, int, str]] = []
+        nxt = {h: text.find(h) for h in heads if contains(text, h)}
+        nxt = {h: p for h, p in nxt.items() if p >= 0}
+        while nxt:
+            start = min(nxt.values())
+            hit = self._first_rule(text, start)
+            if hit is None:
+                pos = start + 1
+            else:
+                end, new = hit
+                edits.append((start, end, new))
+                pos = max(end, start + 1)
+            for h, p in list(nxt.items()):
+                if p < pos:
+                    q = text.find(h, pos)
+                    if q < 0:
+                        del nxt[h]
+                    else:
+                        nxt[h] = q
         return edits
 
     def _first_rule(self, text: str, start: int) -> tuple[int, str] | None:

@@ -99,9 +99,15 @@ class Placeholders(Filter):
         self._exceptions: Any = None
         if exceptions:
             joined = "|".join(f"(?:{p})" for p in exceptions)
-            try:  # the standard engine is about 2.5x quicker per call; regex when needed
-                self._exceptions = re.compile(joined)
-            except re.error:
+            try:
+                # The exceptions go into the pattern, tried where a run starts: the look-
+                # behind steps back over the run's first character and looks ahead from
+                # there. No Python call per run; runs inside a run cannot match, so
+                # skipping a run character by character finds nothing more.
+                self._pattern = re.compile(
+                    self._pattern.pattern.replace(ph, f"{ph}(?<!(?=(?:{joined})){ph})", 1)
+                )
+            except re.error:  # syntax of the regex module only: tried on each run instead
                 self._exceptions = regex.compile(joined)
 
     def apply(self, text: str, report: Report) -> str:
@@ -117,9 +123,12 @@ class Placeholders(Filter):
         def replace(m: re.Match[str]) -> str:
             token = m.group()
             new = mark * len(token) if "." not in token else token.translate(translate)
-            if new == token or (exceptions is not None and exceptions.match(text, m.start())):
+            if new == token:
                 return token
-            edit(m.start(), m.end(), token, new)
+            start = m.start()
+            if exceptions is not None and exceptions.match(text, start):
+                return token
+            edit(start, m.end(), token, new)
             return new
 
         return self._pattern.sub(replace, text)

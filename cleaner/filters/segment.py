@@ -31,6 +31,7 @@ with no body is left as it is).
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from typing import Any
 
 import regex
@@ -349,7 +350,8 @@ class Segment(Splitter):
                     cuts.append(pos)
                     last = pos
                     continue
-                nxt = next((s for s in strong_sorted if s > pos), len(text))
+                k = bisect_right(strong_sorted, pos)  # the first strong boundary after pos (no scan from the top)
+                nxt = strong_sorted[k] if k < len(strong_sorted) else len(text)
                 if self._body_chars(text, last, pos) >= self.min_body and self._body_chars(text, pos, nxt) >= self.min_body:
                     cuts.append(pos)
                     last = pos
@@ -379,7 +381,7 @@ class Segment(Splitter):
         merged: list[str] = []
         carry = ""
         for body in bodies:
-            if not body.strip():
+            if not body or body.isspace():  # blank (strip() would copy the whole piece)
                 carry += body
                 continue
             merged.append(carry + body)
@@ -393,7 +395,7 @@ class Segment(Splitter):
         pieces = [Piece(body, self._title(body)) for body in merged]
         if header:
             declared = header[3]
-            found = sum(1 for p in pieces if p.text.strip())
+            found = sum(1 for p in pieces if p.text and not p.text.isspace())
             if found != declared:
                 why = "the source may be truncated" if found < declared else "some may not be separate documents"
                 report.warn(

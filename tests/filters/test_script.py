@@ -51,6 +51,16 @@ def test_traditional_characters_exclude_simplified_ones():
     assert not {"坏", "后", "干", "发", "里", "们", "党", "的", "人"} & trad
 
 
+def test_precomputed_table_is_what_opencc_gives():
+    # The table shipped for the pinned OpenCC release must be exactly the computed one.
+    from cleaner.filters.script import KNOWN_TRADITIONAL, compute_traditional_characters
+
+    for (version, config), chars in KNOWN_TRADITIONAL.items():
+        assert len(chars) == len(set(chars))
+        if version == opencc.__version__:
+            assert frozenset(chars) == compute_traditional_characters(config)
+
+
 def test_simplified_text_never_reaches_the_converter():
     flt = build(NAME)
 
