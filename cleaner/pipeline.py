@@ -100,6 +100,9 @@ class Cleaner:
                 if not ok:
                     report.warn(f"segment {i + 1} still changed after {self.max_passes} passes of the chain")
         report.segment = None
+        # A later pass can empty a segment (a restored word turns a line into an ad):
+        # its removals are in the audit, and an empty document is not a document.
+        segments = [segment for segment in segments if segment.text]
         for segment in segments:
             segment.title = segment.title or first_line(segment.text)
         if not segments:

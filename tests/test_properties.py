@@ -7,7 +7,7 @@ from __future__ import annotations
 import collections
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cleaner import Cleaner
@@ -91,9 +91,7 @@ WIDE_DOCS = st.lists(WIDE_PIECES, min_size=0, max_size=60).map("".join)
 @given(WIDE_DOCS)
 def test_any_mix_is_cleaned_idempotently_and_every_removed_character_is_audited(text):
     result = CLEANER.clean(text)
-    # A segment that a later pass of the chain empties is kept, empty: a known bug, pinned
-    # by test_a_segment_emptied_by_a_later_pass_is_dropped below; not reported twice.
-    assume(all(segment.text for segment in result.segments))
+    assert all(segment.text for segment in result.segments)
     for segment in result.segments:
         again = CLEANER.clean(segment.text)
         assert [s.text for s in again.segments] == [segment.text]
@@ -108,9 +106,9 @@ def test_any_mix_is_cleaned_idempotently_and_every_removed_character_is_audited(
     assert not (lost - accounted), f"lost without an edit: {lost - accounted}"
 
 
-@pytest.mark.xfail(strict=True, reason="pipeline: a segment emptied by a later pass of the chain is kept, with empty text")
 def test_a_segment_emptied_by_a_later_pass_is_dropped():
     # Pass 1: obfuscation restores "AAA" to "微信"; pass 2: boilerplate then removes the
     # line "微信群svip" as an ad, which leaves the only segment empty.
     result = CLEANER.clean("AAA群svip")
     assert all(segment.text for segment in result.segments)
+    assert result.segments == [] and result.warnings == ["no text left after cleaning"]
