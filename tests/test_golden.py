@@ -75,3 +75,29 @@ def test_gold_is_stable(path):
     result = clean(text)
     assert [s.text for s in result.segments] == [text]
     assert not result.audit
+
+
+@pytest.mark.parametrize("stem", list(EXPECTED))
+def test_library_agrees_with_run(out, manifest, stem):
+    source = SAMPLES / manifest[stem]["source"]
+    result = clean(source.read_bytes())
+    produced = [(out / s["path"]).read_text(encoding="utf-8") for s in manifest[stem]["segments"]]
+    assert [s.text for s in result.segments] == produced
+    assert [s.title for s in result.segments] == [s["title"] for s in manifest[stem]["segments"]]
+    assert result.collection_title == manifest[stem]["collection_title"]
+    assert result.declared_count == manifest[stem]["declared_count"]
+
+
+def test_a_second_run_over_the_output_changes_nothing(out, tmp_path):
+    again_in = tmp_path / "again-in"
+    for path in out.rglob("*.txt"):
+        target = again_in / path.relative_to(out)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(path.read_bytes())
+    again_out = tmp_path / "again-out"
+    runner.run(again_in, again_out, load_profile("default"), jobs=1)
+    records = [json.loads(x) for x in (again_out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert records and all(len(r["segments"]) == 1 and not r["changes"] for r in records)
+    for path in again_in.rglob("*.txt"):
+        assert (again_out / path.relative_to(again_in)).read_bytes() == path.read_bytes()
+    assert (again_out / "audit.jsonl").read_bytes() == b""
