@@ -252,9 +252,10 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
     source = task.rel
     with open(part, "w", encoding="utf-8") as audit:
 
+        head = audit_head(source)
+
         def sink(edit: Edit) -> None:
-            entry = {"source": source, **edit.as_dict()}
-            audit.write(json.dumps(entry, ensure_ascii=False) + "\n")
+            audit.write(audit_line(head, edit))
 
         try:
             # Hand the bytes over rather than keep a reference here: the chain can then
@@ -317,8 +318,8 @@ def process_jsonl(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format, reco
                     bad_lines.append(f"line {number}: {problem}; skipped")
                     continue
 
-                def sink(edit: Edit, number: int = number) -> None:
-                    audit.write(json.dumps({"source": task.rel, "line": number, **edit.as_dict()}, ensure_ascii=False) + "\n")
+                def sink(edit: Edit, head: str = audit_head(task.rel, number)) -> None:
+                    audit.write(audit_line(head, edit))
 
                 result = cleaner.clean(obj[field_name], sink=sink)
                 for name, n in result.changes.items():
@@ -358,6 +359,25 @@ def process_jsonl(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format, reco
         changes=changes,
     )
     return Outcome(record, str(part))
+
+
+_quote = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
+
+def audit_head(source: str, line: int | None = None) -> str:
+    """The start of every audit record of one input (or of one JSONL line)."""
+    head = '{"source": ' + _quote(source) + ", "
+    return head if line is None else head + f'"line": {line}, '
+
+
+def audit_line(head: str, edit: Edit) -> str:
+    """One audit record, byte for byte what ``json.dumps(..., ensure_ascii=False)`` writes,
+    built directly: the audit can hold millions of records, and this is ~5x cheaper."""
+    tail = "}\n" if edit.segment is None else f', "segment": {edit.segment}}}\n'
+    return (
+        f'{head}"filter": {_quote(edit.filter)}, "start": {edit.start}, "end": {edit.end}, '
+        f'"old": {_quote(edit.old)}, "new": {_quote(edit.new)}{tail}'
+    )
 
 
 def write_segments(out_dir: Path, rel: str, result: Result, record: dict[str, Any]) -> None:

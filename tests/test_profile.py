@@ -106,3 +106,18 @@ def test_bad_file_in_the_middle_of_a_lineage_is_named(tmp_path):
         load_profile(str(child))
     assert info.value.source.endswith("base.toml")
     assert info.value.key == "filters.decode.what"
+
+
+@pytest.mark.parametrize(
+    "section, key",
+    [
+        ('[[filters.obfuscation.rules]]\nname = "r"\npattern = "D(?=委"\nreplacement = "党"\n', "filters.obfuscation.rules[0].pattern"),
+        ('[filters.placeholders]\nexceptions = ["X(光"]\n', "filters.placeholders.exceptions[0]"),
+    ],
+)
+def test_bad_regex_in_a_rule_table_is_named(tmp_path, section, key):
+    p = write(tmp_path / "bad.toml", 'extends = "default"\n' + section)
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(p))
+    assert info.value.key == key
+    assert "not a valid regular expression" in str(info.value)

@@ -187,3 +187,17 @@ def test_jsonl_records_keep_fields_and_bad_lines_are_reported(tmp_path, minimal)
     assert [w.split(":")[0] for w in by["docs.jsonl"]["warnings"]] == ["line 2", "line 3", "line 5"]
     assert by["notes.txt"]["status"] == "skipped"
     assert by["docs.jsonl"]["changes"]["decode"] == 1  # the CRLF of line 1
+
+
+def test_audit_lines_are_exactly_json():
+    from hypothesis import given, strategies as st
+
+    from cleaner.core import Edit
+
+    @given(st.text(), st.text(), st.text(), st.integers(0, 10**9), st.integers(0, 10**9), st.one_of(st.none(), st.integers(1, 99)), st.one_of(st.none(), st.integers(1, 10**6)))
+    def check(source, old, new, start, end, segment, line):
+        edit = Edit("punctuation", start, end, old, new, segment)
+        expected = {"source": source, **({"line": line} if line is not None else {}), **edit.as_dict()}
+        assert runner.audit_line(runner.audit_head(source, line), edit) == json.dumps(expected, ensure_ascii=False) + "\n"
+
+    check()
