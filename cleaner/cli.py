@@ -59,10 +59,6 @@ def reports_user_errors(command: Callable[..., None]) -> Callable[..., None]:
     return wrapper
 
 
-def _load(profile: Optional[str]) -> Profile:
-    return load_profile(profile)
-
-
 def _build(prof: Profile) -> Cleaner:
     """The profile's chain; a filter that refuses its options (a value the profile's
     types allow but the filter cannot use) is a profile error, not a traceback."""
@@ -105,7 +101,7 @@ def run(
     """Clean every file under IN_DIR into OUT_DIR."""
     if fmt not in ("text", "jsonl"):
         raise UserError(f"--format must be 'text' or 'jsonl', not {fmt!r}")
-    prof = _load(profile)
+    prof = load_profile(profile)
     _build(prof)  # check the chain builds before any worker starts
     workers = jobs or runner.default_jobs()
     show_progress = not quiet and sys.stderr.isatty()
@@ -215,7 +211,7 @@ def check(
     diff: bool = typer.Option(False, "--diff", help="Show what cleaning would change, as a unified diff."),
 ) -> None:
     """Exit 1 if any file is not clean; say which filters would change it."""
-    cleaner = _build(_load(profile))
+    cleaner = _build(load_profile(profile))
     dirty = 0
     for path in _files(paths):
         original, problem, result = _examine(cleaner, path)
@@ -252,7 +248,7 @@ def fix(
     profile: Optional[str] = ProfileOpt,
 ) -> None:
     """Clean files in place (atomically); exit 1 if any file was changed."""
-    cleaner = _build(_load(profile))
+    cleaner = _build(load_profile(profile))
     changed = 0
     failed = 0
     for path in _files(paths):
@@ -294,7 +290,7 @@ def explain(
     limit: int = typer.Option(20, "--limit", "-n", min=0, help="Edits shown per filter (0: all)."),
 ) -> None:
     """Print, filter by filter, what cleaning FILE would change."""
-    cleaner = _build(_load(profile))
+    cleaner = _build(load_profile(profile))
     try:
         data = file.read_bytes()
     except OSError as exc:

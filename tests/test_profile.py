@@ -44,7 +44,7 @@ def test_extends_path_is_relative_to_the_extending_file(tmp_path, monkeypatch):
     sub = tmp_path / "sub"
     sub.mkdir()
     write(sub / "base.toml", 'chain = ["decode"]\n')
-    child = write(sub / "child.toml", 'extends = "base.toml"\n')
+    write(sub / "child.toml", 'extends = "base.toml"\n')
     monkeypatch.chdir(tmp_path)
     assert load_profile("sub/child.toml").chain == ("decode",)
 

@@ -29,9 +29,9 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
-from cleaner.core import Filter, Option, Report, substitute
+from cleaner.core import Filter, Option, Report, Span, compose_edits, substitute
 
 DEFAULT_INVISIBLE = (
     "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\xad\\u180e\\u200b-\\u200f"
@@ -246,77 +246,3 @@ class Hygiene(Filter):
             if old != new:
                 report.edit(start, end, old, new)
         return cur
-
-
-Span = tuple[int, int, str]
-"""An edit as (start, end, new text)."""
-
-
-def compose_edits(prev: Sequence[Span], nxt: Sequence[Span], current: str) -> list[Span]:
-    """Compose two rounds of edits into one.
-
-    ``prev`` (sorted, not overlapping, spans in the original text) turned the original
-    into ``current``; ``nxt`` (sorted, not overlapping, spans in ``current``) changes it
-    further. The result has spans in the original text and turns it into the final
-    text; edits of the two rounds that overlap become one edit.
-    """
-    if not prev:
-        return list(nxt)
-    if not nxt:
-        return list(prev)
-    # prev with its spans in `current`: (cs, ce, os, oe, shift it adds)
-    items: list[tuple[int, int, int, int, int]] = []
-    shift = 0
-    for os_, oe, new in prev:
-        cs = os_ + shift
-        delta = len(new) - (oe - os_)
-        items.append((cs, cs + len(new), os_, oe, delta))
-        shift += delta
-
-    def overlap(p: tuple[int, int, int, int, int], n: Span) -> bool:
-        # a shared stretch, or an empty span strictly inside the other one
-        return p[0] < n[1] and n[0] < p[1]
-
-    out: list[Span] = []
-    i = j = 0
-    shift = 0  # current - original, after the prev edits handled so far
-    while i < len(items) or j < len(nxt):
-        take_prev = j >= len(nxt) or (i < len(items) and (items[i][0], items[i][1]) <= (nxt[j][0], nxt[j][1]))
-        ps: list[tuple[int, int, int, int, int]] = []
-        ns: list[Span] = []
-        if take_prev:
-            ps.append(items[i])
-            i += 1
-        else:
-            ns.append(nxt[j])
-            j += 1
-        grown = True
-        while grown:
-            grown = False
-            if ps and j < len(nxt) and overlap(ps[-1], nxt[j]):
-                ns.append(nxt[j])
-                j += 1
-                grown = True
-            if ns and i < len(items) and overlap(items[i], ns[-1]):
-                ps.append(items[i])
-                i += 1
-                grown = True
-        if not ns:
-            p = ps[0]
-            out.append((p[2], p[3], current[p[0]:p[1]]))
-            shift += p[4]
-            continue
-        start = min(ps[0][0], ns[0][0]) if ps else ns[0][0]
-        end = max(ps[-1][1], ns[-1][1]) if ps else ns[-1][1]
-        ostart = ps[0][2] if ps and ps[0][0] == start else start - shift
-        shift += sum(p[4] for p in ps)
-        oend = ps[-1][3] if ps and ps[-1][1] == end else end - shift
-        pieces: list[str] = []
-        pos = start
-        for s, e, new in ns:
-            pieces.append(current[pos:s])
-            pieces.append(new)
-            pos = e
-        pieces.append(current[pos:end])
-        out.append((ostart, oend, "".join(pieces)))
-    return out

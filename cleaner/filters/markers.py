@@ -22,8 +22,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterable, NamedTuple
 
-from cleaner.core import Filter, Option, Report, apply_edits, contains
-from cleaner.filters.hygiene import compose_edits
+from cleaner.core import Filter, Option, Report, apply_edits, compose_edits, contains
 
 DEFAULT_MARKERS = ["##paidbegin##", "##paidend##", "$$paidbegin$$", "$$paidend$$", "##pagebreak##"]
 

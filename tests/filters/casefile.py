@@ -77,3 +77,23 @@ def check_keep(name: str, case: dict[str, Any]) -> None:
     out, report = run(flt, case["input"])
     assert out == case["input"], case.get("note", "")
     assert not report.edits
+
+
+def replay(text: str, edits: Any, *, ordered: bool = True) -> str:
+    """Rebuild a filter's output from its input and its reported edits alone.
+
+    ``edits`` is a :class:`Report` or its list of edits. Fails when an edit's ``old``
+    is not what stands at its span, or when spans overlap, or (with ``ordered``) when
+    they are not reported in text order: the audit trail must be enough to see, and
+    undo, every change. Filters that work in several passes report out of order.
+    """
+    edits = list(getattr(edits, "edits", edits))
+    if not ordered:
+        edits.sort(key=lambda e: (e.start, e.end))
+    parts, pos = [], 0
+    for e in edits:
+        assert pos <= e.start <= e.end <= len(text), f"span {e.start}-{e.end} out of order"
+        assert text[e.start:e.end] == e.old, f"{e.old!r} is not at {e.start}-{e.end}"
+        parts += [text[pos:e.start], e.new]
+        pos = e.end
+    return "".join(parts) + text[pos:]

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES, Report
+from cleaner.core import HAN_RANGES
 from cleaner.filters.obfuscation import DEFAULT_RULES, Obfuscation
 from cleaner.profile import ProfileError, load_profile
-from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, run
+from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, replay, run
 
 NAME = "obfuscation"
 CHANGES, KEEPS = load_cases(NAME)
@@ -91,13 +91,6 @@ def test_profile_checks_the_rule_table(tmp_path):
         load_profile(p)
 
 
-def replay(text: str, report: Report) -> str:
-    parts, pos = [], 0
-    for e in report.edits:
-        assert pos <= e.start <= e.end <= len(text) and text[e.start:e.end] == e.old
-        parts += [text[pos:e.start], e.new]
-        pos = e.end
-    return "".join(parts) + text[pos:]
 
 
 ALPHABET = st.sampled_from(

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES, Report
+from cleaner.core import HAN_RANGES
 from cleaner.filters.placeholders import DEFAULT_EXCEPTIONS, Placeholders
-from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, run
+from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, replay, run
 
 NAME = "placeholders"
 CHANGES, KEEPS = load_cases(NAME)
@@ -76,13 +76,6 @@ def test_exceptions_can_be_removed():
     assert out == "X光和长X宽"
 
 
-def replay(text: str, report: Report) -> str:
-    parts, pos = [], 0
-    for e in report.edits:
-        assert pos <= e.start <= e.end <= len(text) and text[e.start:e.end] == e.old
-        parts += [text[pos:e.start], e.new]
-        pos = e.end
-    return "".join(parts) + text[pos:]
 
 
 ALPHABET = st.sampled_from(

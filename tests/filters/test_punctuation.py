@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES, Report
+from cleaner.core import HAN_RANGES
 from cleaner.profile import load_profile
-from tests.filters.casefile import build, check_change, check_keep, default_options, load_cases, run
+from tests.filters.casefile import build, check_change, check_keep, default_options, load_cases, replay, run
 
 NAME = "punctuation"
 CHANGES, KEEPS = load_cases(NAME)
@@ -32,15 +32,6 @@ def test_keeps(case):
     check_keep(NAME, case)
 
 
-def replay(text: str, report: Report) -> str:
-    """Rebuild the output from the input and the reported edits alone."""
-    parts, pos = [], 0
-    for e in report.edits:
-        assert pos <= e.start <= e.end <= len(text)
-        assert text[e.start:e.end] == e.old
-        parts += [text[pos:e.start], e.new]
-        pos = e.end
-    return "".join(parts) + text[pos:]
 
 
 # --- reported spans --------------------------------------------------------------------

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES, Report
-from cleaner.filters.script import Script, traditional_characters
-from tests.filters.casefile import build, check_change, check_keep, load_cases, run
+from cleaner.core import HAN_RANGES
+from cleaner.filters.script import traditional_characters
+from tests.filters.casefile import build, check_change, check_keep, load_cases, replay, run
 
 NAME = "script"
 CHANGES, KEEPS = load_cases(NAME)
@@ -137,13 +137,6 @@ def test_whole_seed_made_traditional_round_trips():
         assert "".join(parts) + trad[pos:] == out
 
 
-def replay(text: str, report: Report) -> str:
-    parts, pos = [], 0
-    for e in report.edits:
-        assert pos <= e.start <= e.end <= len(text) and text[e.start:e.end] == e.old
-        parts += [text[pos:e.start], e.new]
-        pos = e.end
-    return "".join(parts) + text[pos:]
 
 
 ALPHABET = st.sampled_from(

@@ -456,7 +456,7 @@ def test_option_custom_delimiter() -> None:
 
 
 def test_option_min_body_and_max_title() -> None:
-    text = f"标题一\n短正文。\n\n\n标题二\n短正文。\n"
+    text = "标题一\n短正文。\n\n\n标题二\n短正文。\n"
     assert len(split(text)[0]) == 1
     assert len(split(text, min_body_chars=2)[0]) == 2
     assert len(split(text, min_body_chars=2, max_title_chars=2)[0]) == 1

@@ -6,7 +6,6 @@ import random
 import re
 import tomllib
 from collections import Counter
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +13,7 @@ from hypothesis import strategies as st
 
 from cleaner.core import HAN_RANGES, Report
 from cleaner.filters.unwrap import Unwrap
-from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, run
+from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, replay, run
 from tests.filters.data.unwrap.typeset import gold_titles, typeset, typeset_documents, wrap
 
 NAME = "unwrap"
@@ -41,17 +40,6 @@ def paragraphs(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.strip()]
 
 
-def replay(text: str, report: Report) -> str:
-    """Apply the reported edits to the input: they must give the output."""
-    parts, pos = [], 0
-    for e in report.edits:
-        assert e.start >= pos, "edits are sorted and do not overlap"
-        assert text[e.start : e.end] == e.old, "an edit's span holds its old text"
-        parts.append(text[pos : e.start])
-        parts.append(e.new)
-        pos = e.end
-    parts.append(text[pos:])
-    return "".join(parts)
 
 
 def unwrap(text: str, **options: object) -> tuple[str, Report]:

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cleaner.core import HAN_RANGES, Report
 from cleaner.profile import ProfileError, load_profile
-from tests.filters.casefile import build, check_change, check_keep, load_cases, run
+from tests.filters.casefile import build, check_change, check_keep, load_cases, replay, run
 
 NAME = "whitespace"
 CHANGES, KEEPS = load_cases(NAME)
@@ -27,15 +27,6 @@ def test_keeps(case):
     check_keep(NAME, case)
 
 
-def replay(text: str, report: Report) -> str:
-    """Rebuild the output from the input and the reported edits alone."""
-    parts, pos = [], 0
-    for e in report.edits:
-        assert pos <= e.start <= e.end <= len(text)
-        assert text[e.start:e.end] == e.old
-        parts += [text[pos:e.start], e.new]
-        pos = e.end
-    return "".join(parts) + text[pos:]
 
 
 def han_accounted(text: str, out: str, report: Report) -> bool:
