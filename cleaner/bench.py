@@ -128,7 +128,7 @@ def _measure_one(corpus: Path, jobs: int, profile: str | None) -> dict[str, obje
         for path in sample:
             data = path.read_bytes()
             size += len(data)
-            cleaner.clean(data, sink=lambda e: None)
+            cleaner.clean(data, sink=lambda name, segment, edits: None)
         result["filter_sample_bytes"] = size
         result["filter_sample_seconds"] = time.perf_counter() - t0
         result["filter_seconds"] = cleaner.timings

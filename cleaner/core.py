@@ -49,42 +49,103 @@ class Segment:
     title: str | None = None
 
 
-EditSink = Callable[[Edit], None]
+RawEdit = tuple[int, int, str, str]
+"""An edit as a filter reports it: (start, end, old, new); the report adds who and where."""
+
+EditSink = Callable[[str, "int | None", list[RawEdit]], None]
+"""Receives a filter's edits in batches: ``sink(filter, segment, [(start, end, old, new), ...])``."""
 
 _new_edit = tuple.__new__
 """``_new_edit(Edit, fields)`` builds an :class:`Edit` without the Python-level
 ``__new__`` of the named tuple (half the cost of an edit)."""
 
+_FLUSH_AT = 1 << 16
+"""Pending edits handed on at once: bounds the memory a huge input's edits hold."""
+
 
 class Report:
     """Collects what happened to one input: edits, warnings and document facts.
 
-    The chain sets :attr:`filter` before it calls each filter, so filters only say
-    *what* changed; the report adds *who*. Edits go to ``sink`` when one is given (the
-    directory runner streams them to disk), otherwise they are kept in :attr:`edits`.
+    The chain sets :attr:`filter` (and, after the split, :attr:`segment`) before it
+    calls each filter, so filters only say *what* changed; the report adds *who*.
+    Edits are gathered in batches, one per filter run, and go to ``sink`` when one is
+    given (the directory runner writes them to the audit trail), otherwise they are
+    kept as :class:`Edit` in :attr:`edits`. Filters make tens of thousands of edits per
+    megabyte, so :meth:`edit` does no more than append a tuple.
     """
 
     def __init__(self, sink: EditSink | None = None) -> None:
-        self.filter = ""
-        self.segment: int | None = None
-        self.changes: collections.Counter[str] = collections.Counter()
+        self._filter = ""
+        self._segment: int | None = None
+        self._changes: collections.Counter[str] = collections.Counter()
         self.warnings: list[str] = []
         self._warned: set[str] = set()
         self.facts: dict[str, Any] = {}
-        self.edits: list[Edit] = []
+        self._kept: list[Edit] = []
         self._sink = sink
-        # Where each edit goes: one bound call, no branch per edit (filters make
-        # tens of thousands of edits per megabyte).
-        self._emit: EditSink = sink if sink is not None else self.edits.append
+        self._pending: list[RawEdit] = []
+
+    @property
+    def filter(self) -> str:
+        return self._filter
+
+    @filter.setter
+    def filter(self, name: str) -> None:
+        if self._pending:
+            self.flush()
+        self._filter = name
+
+    @property
+    def segment(self) -> int | None:
+        return self._segment
+
+    @segment.setter
+    def segment(self, number: int | None) -> None:
+        if self._pending:
+            self.flush()
+        self._segment = number
+
+    @property
+    def changes(self) -> collections.Counter[str]:
+        """Edits (and counted changes) per filter so far."""
+        if self._pending:
+            self.flush()
+        return self._changes
+
+    @property
+    def edits(self) -> list[Edit]:
+        """The edits so far (without a sink)."""
+        if self._pending:
+            self.flush()
+        return self._kept
 
     def edit(self, start: int, end: int, old: str, new: str) -> None:
-        name = self.filter
-        self.changes[name] += 1
-        self._emit(_new_edit(Edit, (name, start, end, old, new, self.segment)))
+        pending = self._pending
+        pending.append((start, end, old, new))
+        if len(pending) >= _FLUSH_AT:
+            self.flush()
+
+    def add(self, edits: Iterable[RawEdit]) -> None:
+        """Report many ``(start, end, old, new)`` edits at once."""
+        self._pending.extend(edits)
+        if len(self._pending) >= _FLUSH_AT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Hand the pending edits on (to the sink, or to :attr:`edits`)."""
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        name, segment = self._filter, self._segment
+        self._changes[name] += len(pending)
+        if self._sink is not None:
+            self._sink(name, segment, pending)
+        else:
+            self._kept.extend([_new_edit(Edit, (name, s, e, o, n, segment)) for s, e, o, n in pending])
 
     def count(self, n: int = 1) -> None:
         """Count ``n`` changes that are not worth a span each (line-ending normalization)."""
-        self.changes[self.filter] += n
+        self._changes[self._filter] += n
 
     def warn(self, message: str) -> None:
         if message not in self._warned:  # a set: thousands of segments may each warn
@@ -104,6 +165,7 @@ def substitute(pattern: _Pattern, repl: str | Callable[[Any], str | None], text:
     patterns; builds the result once (no repeated concatenation).
     """
     parts: list[str] = []
+    done: list[RawEdit] = []
     pos = 0
     expand = repl if callable(repl) else (lambda m: m.expand(repl))  # type: ignore[arg-type, return-value]
     for m in pattern.finditer(text):
@@ -117,10 +179,11 @@ def substitute(pattern: _Pattern, repl: str | Callable[[Any], str | None], text:
         parts.append(text[pos:start])
         parts.append(new)
         pos = end
-        report.edit(start, end, old, new)
+        done.append((start, end, old, new))
     if not parts:
         return text
     parts.append(text[pos:])
+    report.add(done)
     return "".join(parts)
 
 
@@ -129,6 +192,7 @@ def apply_edits(text: str, edits: Sequence[tuple[int, int, str]], report: Report
     if not edits:
         return text
     parts: list[str] = []
+    done: list[RawEdit] = []
     pos = 0
     for start, end, new in edits:
         old = text[start:end]
@@ -137,10 +201,11 @@ def apply_edits(text: str, edits: Sequence[tuple[int, int, str]], report: Report
         parts.append(text[pos:start])
         parts.append(new)
         pos = end
-        report.edit(start, end, old, new)
+        done.append((start, end, old, new))
     if not parts:
         return text
     parts.append(text[pos:])
+    report.add(done)
     return "".join(parts)
 
 

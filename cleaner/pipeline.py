@@ -100,6 +100,7 @@ class Cleaner:
                 if not ok:
                     report.warn(f"segment {i + 1} still changed after {self.max_passes} passes of the chain")
         report.segment = None
+        report.flush()
         # A later pass can empty a segment (a restored word turns a line into an ad):
         # its removals are in the audit, and an empty document is not a document.
         segments = [segment for segment in segments if segment.text]

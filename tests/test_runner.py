@@ -1,6 +1,7 @@
 """The directory runner: layout, manifest, audit, atomic writes, bad input, resume, jobs."""
 from __future__ import annotations
 
+import io
 import json
 import os
 from pathlib import Path
@@ -194,10 +195,16 @@ def test_audit_lines_are_exactly_json():
 
     from cleaner.core import Edit
 
-    @given(st.text(), st.text(), st.text(), st.integers(0, 10**9), st.integers(0, 10**9), st.one_of(st.none(), st.integers(1, 99)), st.one_of(st.none(), st.integers(1, 10**6)))
-    def check(source, old, new, start, end, segment, line):
-        edit = Edit("punctuation", start, end, old, new, segment)
-        expected = {"source": source, **({"line": line} if line is not None else {}), **edit.as_dict()}
-        assert runner.audit_line(runner.audit_head(source, line), edit) == json.dumps(expected, ensure_ascii=False) + "\n"
+    edit_fields = st.tuples(st.integers(0, 10**9), st.integers(0, 10**9), st.text(), st.text())
+
+    @given(st.text(), st.text(), st.lists(edit_fields, max_size=3), st.one_of(st.none(), st.integers(1, 99)), st.one_of(st.none(), st.integers(1, 10**6)))
+    def check(source, name, edits, segment, line):
+        out = io.StringIO()
+        runner.audit_writer(out, runner.audit_head(source, line))(name, segment, edits)
+        expected = [
+            json.dumps({"source": source, **({"line": line} if line is not None else {}), **Edit(name, *e, segment).as_dict()}, ensure_ascii=False) + "\n"
+            for e in edits
+        ]
+        assert out.getvalue() == "".join(expected)
 
     check()
