@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import stat
 import sys
 from pathlib import Path
 from typing import Any, Callable, List, Optional
@@ -102,7 +103,7 @@ def run(
     if fmt not in ("text", "jsonl"):
         raise UserError(f"--format must be 'text' or 'jsonl', not {fmt!r}")
     prof = load_profile(profile)
-    _build(prof)  # check the chain builds before any worker starts
+    chain = _build(prof)  # built (and checked) before any worker starts
     workers = jobs or runner.default_jobs()
     show_progress = not quiet and sys.stderr.isatty()
     progress: Any = None
@@ -145,7 +146,7 @@ def run(
     try:
         summary = runner.run(
             in_dir, out_dir, prof, jobs=workers, resume=resume, fmt=runner.Format(fmt, text_field),
-            on_input=on_input, on_start=on_start,
+            on_input=on_input, on_start=on_start, cleaner=chain,
         )
     except runner.RunError as exc:
         raise UserError(str(exc)) from None
@@ -270,7 +271,7 @@ def fix(
             continue
         typer.echo(f"Fixing {path}")
         try:
-            runner.atomic_write(path, new)
+            runner.atomic_write(path, new, mode=stat.S_IMODE(path.stat().st_mode))
         except OSError as exc:
             failed += 1
             err(f"{path}: cannot write: {exc.strerror or exc}")

@@ -22,6 +22,7 @@ Robustness rules:
 from __future__ import annotations
 
 import collections
+import itertools
 import json
 import os
 import signal
@@ -79,21 +80,59 @@ class Task:
 class Outcome:
     record: dict[str, Any]
     audit_part: str | None = None
+    """Where a long audit of this input waits to be copied into OUT/audit.jsonl ..."""
+    audit_text: str = ""
+    """... or the audit itself, when it is short (the usual case: no file to create)."""
     messages: list[str] = field(default_factory=list)
 
 
 # --- files ---------------------------------------------------------------------
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so that no reader ever sees a partial file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TMP_SUFFIX, dir=path.parent)
+_made_dirs: set[Path] = set()
+"""Folders this process has created or found: one ``mkdir`` per folder, not per file."""
+
+
+def ensure_dir(folder: Path) -> None:
+    if folder not in _made_dirs:
+        folder.mkdir(parents=True, exist_ok=True)
+        _made_dirs.add(folder)
+
+
+_tmp_names = itertools.count()
+
+
+def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+    """Write ``data`` to ``path`` so that no reader ever sees a partial file: it is
+    written under a temporary name in the same folder and renamed into place. A new
+    file gets the usual permissions (0666 less the umask); ``mode`` sets others (``fix``
+    keeps those of the file it rewrites).
+
+    No ``fsync`` per file: an interrupted or killed run never leaves a partial file
+    either way, and one sync per file cost more than cleaning it. (As with editors and
+    formatters, what reaches the disk after a power cut is the file system's business.)
+    """
+    ensure_dir(path.parent)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    while True:
+        tmp = path.parent / f".{path.name}.{os.getpid()}-{next(_tmp_names)}{TMP_SUFFIX}"
+        try:
+            fd = os.open(tmp, flags, 0o666)
+            break
+        except FileExistsError:  # left by a process that had this pid before
+            continue
+        except FileNotFoundError:  # the folder went away since it was made: make it again
+            _made_dirs.discard(path.parent)
+            ensure_dir(path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+        try:
+            if mode is not None:
+                os.fchmod(fd, mode)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -101,6 +140,24 @@ def atomic_write(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def read_regular_file(path: str) -> bytes | None:
+    """The bytes of ``path``, or None when it is not a regular file (a device, pipe or
+    socket: opened without blocking, never read)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        chunks = []
+        want = info.st_size + 1  # one more: a file that grew is read to its end
+        while chunk := os.read(fd, max(want, 1 << 16)):
+            chunks.append(chunk)
+            want = 1 << 20
+        return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    finally:
+        os.close(fd)
 
 
 def check_dirs(in_dir: Path, out_dir: Path) -> None:
@@ -171,6 +228,8 @@ class Format:
 
 
 _worker: tuple[Cleaner, Path, Format] | None = None
+_built: Cleaner | None = None
+"""The parent's chain while its pool runs: a forked worker uses it instead of building it again."""
 
 
 def _init_worker(profile: Profile, out_dir: str, fmt: Format) -> None:
@@ -181,7 +240,9 @@ def _init_worker(profile: Profile, out_dir: str, fmt: Format) -> None:
     if hasattr(signal, "SIGTERM"):
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _worker = (Cleaner(profile), Path(out_dir), fmt)
+    _made_dirs.clear()  # a forked worker inherits the parent's set: this run's folders are its own
+    cleaner = _built if _built is not None and _built.profile is profile else Cleaner(profile)
+    _worker = (cleaner, Path(out_dir), fmt)
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -233,46 +294,85 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
     """Clean one input file and write its segments; never raises for bad input."""
     record = base_record(task.rel)
     try:
-        if not stat.S_ISREG(os.stat(task.path).st_mode):
-            record.update(status="skipped", error="not a regular file (a device, pipe or socket)")
-            return Outcome(record)
         if fmt.kind == "jsonl":
+            if not stat.S_ISREG(os.stat(task.path).st_mode):
+                record.update(status="skipped", error="not a regular file (a device, pipe or socket)")
+                return Outcome(record)
             if not task.rel.endswith(".jsonl"):
                 record.update(status="skipped", error="not a .jsonl file (--format jsonl reads only those)")
                 return Outcome(record)
             return process_jsonl(cleaner, out_dir, task, fmt, record)
-        box = [Path(task.path).read_bytes()]
+        data = read_regular_file(task.path)
+        if data is None:
+            record.update(status="skipped", error="not a regular file (a device, pipe or socket)")
+            return Outcome(record)
+        box = [data]
+        del data
     except OSError as exc:
         record.update(status="error", error=f"cannot read the file: {exc.strerror or exc}")
         return Outcome(record)
     record["bytes"] = len(box[0])
-    parts_dir = out_dir / PARTS_DIR
-    parts_dir.mkdir(exist_ok=True)
-    part = parts_dir / f"{task.index:08d}.jsonl"
-    source = task.rel
-    with open(part, "w", encoding="utf-8") as audit:
-
-        sink = audit_writer(audit, audit_head(source))
-
-        try:
-            # Hand the bytes over rather than keep a reference here: the chain can then
-            # let go of them once decoded (a 200 MB input is 200 MB less at the peak).
-            result = cleaner.clean(box.pop(), sink=sink)
-        except NotText as exc:
-            record.update(status="skipped", error=str(exc))
-            part.unlink()
-            return Outcome(record)
-        except Exception as exc:  # a bug in a filter must not stop the run
-            record.update(status="error", error=f"internal error while cleaning: {type(exc).__name__}: {exc}")
-            part.unlink()
-            return Outcome(record)
+    audit = AuditBuffer(out_dir / PARTS_DIR / f"{task.index:08d}.jsonl")
+    try:
+        # Hand the bytes over rather than keep a reference here: the chain can then
+        # let go of them once decoded (a 200 MB input is 200 MB less at the peak).
+        result = cleaner.clean(box.pop(), sink=audit_writer(audit, audit_head(task.rel)))
+    except NotText as exc:
+        audit.discard()
+        record.update(status="skipped", error=str(exc))
+        return Outcome(record)
+    except Exception as exc:  # a bug in a filter must not stop the run
+        audit.discard()
+        record.update(status="error", error=f"internal error while cleaning: {type(exc).__name__}: {exc}")
+        return Outcome(record)
+    except BaseException:
+        audit.discard()
+        raise
     try:
         write_segments(out_dir, task.rel, result, record)
     except OSError as exc:
+        audit.discard()
         record.update(status="error", error=f"cannot write output: {exc.strerror or exc}", segments=[])
-        part.unlink()
         return Outcome(record)
-    return Outcome(record, str(part))
+    return audit.outcome(record)
+
+
+class AuditBuffer:
+    """The audit records of one input: kept in memory while short, moved to a part file
+    under OUT once they pass :attr:`LIMIT` characters (a huge input's audit never sits in
+    memory, and a small one costs no file)."""
+
+    LIMIT = 1 << 22
+
+    def __init__(self, part: Path) -> None:
+        self.part = part
+        self.chunks: list[str] = []
+        self.size = 0
+        self.file: TextIO | None = None
+
+    def write(self, text: str) -> None:
+        if self.file is not None:
+            self.file.write(text)
+            return
+        self.chunks.append(text)
+        self.size += len(text)
+        if self.size > self.LIMIT:
+            ensure_dir(self.part.parent)
+            self.file = open(self.part, "w", encoding="utf-8")
+            self.file.write("".join(self.chunks))
+            self.chunks = []
+
+    def outcome(self, record: dict[str, Any]) -> Outcome:
+        if self.file is None:
+            return Outcome(record, audit_text="".join(self.chunks))
+        self.file.close()
+        return Outcome(record, audit_part=str(self.part))
+
+    def discard(self) -> None:
+        self.chunks = []
+        if self.file is not None:
+            self.file.close()
+            self.part.unlink()
 
 
 def process_jsonl(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format, record: dict[str, Any]) -> Outcome:
@@ -285,10 +385,10 @@ def process_jsonl(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format, reco
     """
     field_name = fmt.text_field
     target = out_dir / task.rel
-    target.parent.mkdir(parents=True, exist_ok=True)
+    ensure_dir(target.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=TMP_SUFFIX, dir=target.parent)
     parts_dir = out_dir / PARTS_DIR
-    parts_dir.mkdir(exist_ok=True)
+    ensure_dir(parts_dir)
     part = parts_dir / f"{task.index:08d}.jsonl"
     counts = {"in": 0, "out": 0, "bad": 0}
     changes: dict[str, int] = {}
@@ -326,8 +426,6 @@ def process_jsonl(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format, reco
                     out["title"] = seg.title
                     dst.write(json.dumps(out, ensure_ascii=False) + "\n")
                     counts["out"] += 1
-            dst.flush()
-            os.fsync(dst.fileno())
         os.replace(tmp, target)
     except OSError as exc:
         for leftover in (tmp, part):
@@ -496,10 +594,12 @@ class _Journal:
         self.published = {name: 0 for name in self.NAMES}
         self.linked = False
 
-    def commit(self, record: dict[str, Any], part: str | None, previous: _PreviousAudit | None = None) -> None:
+    def commit(self, record: dict[str, Any], part: str | None, previous: _PreviousAudit | None = None, text: str = "") -> None:
         audit = self.files[AUDIT]
         if previous is not None:
             previous.copy(record["source"], audit)
+        if text:
+            audit.write(text.encode("utf-8"))
         if part:
             with open(part, "rb") as fh:
                 while chunk := fh.read(1 << 20):
@@ -534,7 +634,11 @@ class _Journal:
                 fh.close()
         if finished:
             for name in self.NAMES:
-                os.replace(self.out_dir / (name + TMP_SUFFIX), self.out_dir / name)
+                tmp = self.out_dir / (name + TMP_SUFFIX)
+                if self.linked:
+                    tmp.unlink()  # the real name is a link to the same file already
+                else:
+                    os.replace(tmp, self.out_dir / name)
 
 
 def sweep_temporaries(out_dir: Path) -> None:
@@ -560,15 +664,18 @@ def run(
     fmt: Format = Format(),
     on_input: Callable[[dict[str, Any]], None] | None = None,
     on_start: Callable[[int, int], None] | None = None,
+    cleaner: Cleaner | None = None,
 ) -> RunSummary:
     """Clean every file under ``in_dir`` into ``out_dir``. ``on_input`` is called with each
     finished manifest record (in input order); ``on_start`` with (files, bytes).
 
     A KeyboardInterrupt (Ctrl-C, or SIGTERM with :func:`install_sigterm_handler`) stops
     the run cleanly and propagates: outputs are whole files, the manifest lists the
-    inputs that were finished and no temporary file is left.
+    inputs that were finished and no temporary file is left. ``cleaner``, when given,
+    is ``profile``'s chain already built (saves building it again).
     """
     check_dirs(in_dir, out_dir)
+    _made_dirs.clear()
     sweep_temporaries(out_dir)
     done = read_done(out_dir) if resume else {}
     tasks: list[Task] = []
@@ -590,7 +697,7 @@ def run(
         try:
             if not resume:
                 journal.publish()  # a fresh run: the old manifest no longer describes OUT
-            outcomes = _outcomes(todo, profile, out_dir, jobs, fmt)
+            outcomes = _outcomes(todo, cleaner if cleaner is not None and cleaner.profile is profile else Cleaner(profile), out_dir, jobs, fmt)
             try:
                 for task in tasks:
                     if task.rel in done:
@@ -602,7 +709,7 @@ def run(
                     else:
                         outcome = next(outcomes)
                         record = outcome.record
-                        journal.commit(record, outcome.audit_part)
+                        journal.commit(record, outcome.audit_part, text=outcome.audit_text)
                         journal.publish()
                     _tally(summary, record)
                     if on_input:
@@ -617,7 +724,15 @@ def run(
     finally:
         if previous is not None:
             previous.close()
-        sweep_temporaries(out_dir)
+        if finished and not summary.errors:
+            # Every output was renamed into place and every part copied: only the
+            # (empty) parts folder may be left, no need to walk all of OUT.
+            try:
+                (out_dir / PARTS_DIR).rmdir()
+            except OSError:
+                pass
+        else:  # interrupted, or a worker died mid-write: sweep what it left
+            sweep_temporaries(out_dir)
     return summary
 
 
@@ -637,18 +752,22 @@ to keep every worker busy, few enough that a folder of a million files is not a 
 pending tasks."""
 
 
-def _outcomes(todo: list[Task], profile: Profile, out_dir: Path, jobs: int, fmt: Format) -> Iterator[Outcome]:
+def _outcomes(todo: list[Task], cleaner: Cleaner, out_dir: Path, jobs: int, fmt: Format) -> Iterator[Outcome]:
     """The outcome of every task, in input order, so a --jobs N manifest is that of --jobs 1."""
     if jobs <= 1 or len(todo) <= 1:
-        cleaner = Cleaner(profile)
         for task in todo:
             yield process_safely(cleaner, out_dir, task, fmt)
         return
+    global _built
     queue = collections.deque(todo)
     suspects: collections.deque[Task] = collections.deque()
-    while queue or suspects:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(profile, str(out_dir), fmt)) as pool:
-            yield from _pool_outcomes(pool, queue, suspects, jobs)
+    _built = cleaner  # forked workers find it built; others build their own from the profile
+    try:
+        while queue or suspects:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(cleaner.profile, str(out_dir), fmt)) as pool:
+                yield from _pool_outcomes(pool, queue, suspects, jobs)
+    finally:
+        _built = None
 
 
 def _pool_outcomes(

@@ -264,14 +264,14 @@ def test_cli_exit_0_when_every_input_is_cleaned_or_skipped(tmp_path):
 
 def _deny(monkeypatch, name: str) -> None:
     """Make one file unreadable the way a permission bit would (tests run as root)."""
-    real = Path.read_bytes
+    real = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == name:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def deny_open(path, flags, *args, **kwargs):
+        if os.path.basename(path) == name:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", deny_open)
 
 
 def test_unreadable_file_is_an_error_and_the_run_goes_on(tmp_path, monkeypatch):

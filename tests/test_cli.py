@@ -118,6 +118,26 @@ def test_check_and_fix(tmp_path):
     assert again.exit_code == 0 and again.stdout == ""
 
 
+def test_fix_keeps_the_file_mode_and_run_outputs_get_the_usual_one(tmp_path):
+    import os
+    import stat
+
+    dirty = tmp_path / "dirty.txt"
+    dirty.write_text("内容 ,会议。\n", encoding="utf-8")
+    dirty.chmod(0o640)
+    assert invoke("fix", str(dirty)).exit_code == 1
+    assert dirty.read_text(encoding="utf-8") == "内容，会议。\n"
+    assert stat.S_IMODE(dirty.stat().st_mode) == 0o640
+
+    umask = os.umask(0o022)
+    try:
+        out = tmp_path / "out"
+        assert invoke("run", str(SAMPLES), str(out), "--jobs", "1", "--quiet").exit_code == 0
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE((out / "003_15531fa594c20b79.txt").stat().st_mode) == 0o644
+
+
 def test_explain_names_filters():
     result = invoke("explain", str(SAMPLES / "004_ebcb78f7f500a636.txt"))
     assert result.exit_code == 0

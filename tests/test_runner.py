@@ -146,10 +146,10 @@ def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
     target = tmp_path / "x.txt"
     target.write_text("old")
 
-    def boom(fd):
+    def boom(src, dst):  # interrupted after the data is written, before the rename
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "fsync", boom)
+    monkeypatch.setattr(os, "replace", boom)
     with pytest.raises(KeyboardInterrupt):
         runner.atomic_write(target, b"new content")
     assert target.read_text() == "old"
