@@ -1,6 +1,7 @@
 """The chain: a profile's filters, built once, run over one input at a time."""
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,27 +157,22 @@ def first_line(text: str) -> str | None:
     return line or None
 
 
+_LS = f"[{_LINE_SPACE}]"
+_UNLAID = re.compile(rf"^{_LS}*\n|^{_LS}+\Z|^{_LS}+(?=[^{_LINE_SPACE}\n])|(?<=[^{_LINE_SPACE}\n]){_LS}+$", re.M)
+"""What layout removes: a blank line with its line break, white space alone on the
+last line, white space at the start or the end of a line."""
+
+
 def layout(text: str, report: Report) -> str:
     """Give a segment its clean shape (SPEC §2): no leading or trailing white space on a
     line, no blank lines, exactly one final newline. Every removal is reported."""
-    out: list[str] = []
-    pos = 0
-    for line in text.split("\n"):
-        end = pos + len(line)
-        stripped = line.strip(_LINE_SPACE)
-        if not stripped:
-            if end < len(text) or line:
-                report.edit(pos, min(end + 1, len(text)), text[pos:end + 1], "")
-        else:
-            lead = len(line) - len(line.lstrip(_LINE_SPACE))
-            if lead:
-                report.edit(pos, pos + lead, line[:lead], "")
-            trail = len(line) - len(line.rstrip(_LINE_SPACE))
-            if trail:
-                report.edit(end - trail, end, line[len(line) - trail:], "")
-            out.append(stripped)
-        pos = end + 1
-    return "\n".join(out) + "\n" if out else ""
+    removals = [(m.start(), m.end(), m.group(), "") for m in _UNLAID.finditer(text)]
+    if removals:
+        report.add(removals)
+        text = _UNLAID.sub("", text)
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text
 
 
 __all__ = ["Cleaner", "Result", "NotText", "layout"]

@@ -111,3 +111,40 @@ def test_a_segment_emptied_by_a_later_pass_is_dropped():
     result = CLEANER.clean("AAA群svip")
     assert all(segment.text for segment in result.segments)
     assert result.segments == [] and result.warnings == ["no text left after cleaning"]
+
+
+def _layout_line_by_line(text: str) -> tuple[str, list[tuple[int, int, str]]]:
+    """SPEC §2's shape, spelled out one line at a time: the reference the fast layout
+    (one regex over the whole text) must agree with, edits included."""
+    space = " \t\u3000\u00a0\u2002\u2003\u2009\u200a\u202f\u205f"
+    out, edits, pos = [], [], 0
+    for line in text.split("\n"):
+        end = pos + len(line)
+        stripped = line.strip(space)
+        if not stripped:
+            if end < len(text) or line:
+                edits.append((pos, min(end + 1, len(text)), text[pos:end + 1]))
+        else:
+            lead = len(line) - len(line.lstrip(space))
+            if lead:
+                edits.append((pos, pos + lead, line[:lead]))
+            trail = len(line) - len(line.rstrip(space))
+            if trail:
+                edits.append((end - trail, end, line[len(line) - trail:]))
+            out.append(stripped)
+        pos = end + 1
+    return ("\n".join(out) + "\n" if out else ""), edits
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", "文", " ", "\t", "\u3000", "\u00a0", "\u2009", "\n", "\r", "\u200b"]), max_size=40))
+def test_layout_agrees_with_its_line_by_line_definition(text):
+    from cleaner.core import Report
+    from cleaner.pipeline import layout
+
+    report = Report()
+    report.filter = "layout"
+    got = layout(text, report)
+    want, edits = _layout_line_by_line(text)
+    assert got == want
+    assert [(e.start, e.end, e.old) for e in report.edits] == edits and all(e.new == "" for e in report.edits)
