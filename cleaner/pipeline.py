@@ -158,18 +158,39 @@ def first_line(text: str) -> str | None:
 
 
 _LS = f"[{_LINE_SPACE}]"
-_UNLAID = re.compile(rf"^{_LS}*\n|^{_LS}+\Z|^{_LS}+(?=[^{_LINE_SPACE}\n])|(?<=[^{_LINE_SPACE}\n]){_LS}+$", re.M)
-"""What layout removes: a blank line with its line break, white space alone on the
-last line, white space at the start or the end of a line."""
+_NOT_LS = rf"[^{_LINE_SPACE}\n]"
+_LEADING_SPACE = re.compile(f"{_LS}*")
+_UNLAID = re.compile(
+    # Every match starts with a space or a line break, so the engine skips ahead to
+    # those; lookbehinds then place it. Lines that start the text are handled apart.
+    rf"{_LS}(?:(?<=\n{_LS}){_LS}*(?:\n|\Z|(?={_NOT_LS}))|(?<={_NOT_LS}{_LS}){_LS}*(?=\n|\Z))|\n(?<=\n\n)"
+)
+"""What layout removes after the first line: a blank line with its line break, white
+space alone on the last line, white space at the start or the end of a line."""
 
 
 def layout(text: str, report: Report) -> str:
     """Give a segment its clean shape (SPEC §2): no leading or trailing white space on a
     line, no blank lines, exactly one final newline. Every removal is reported."""
-    removals = [(m.start(), m.end(), m.group(), "") for m in _UNLAID.finditer(text)]
+    if not text:
+        return text
+    removals: list[tuple[int, int, str, str]] = []
+    pos = 0
+    if text[0] in _LINE_SPACE or text[0] == "\n":  # the first line: blank, or indented
+        pos = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
+        if pos < len(text) and text[pos] == "\n":
+            pos += 1
+        removals.append((0, pos, text[:pos], ""))
+    removals.extend([(m.start(), m.end(), m.group(), "") for m in _UNLAID.finditer(text, pos)])
     if removals:
         report.add(removals)
-        text = _UNLAID.sub("", text)
+        parts = []
+        kept = 0
+        for start, end, _, _ in removals:
+            parts.append(text[kept:start])
+            kept = end
+        parts.append(text[kept:])
+        text = "".join(parts)
     if text and not text.endswith("\n"):
         text += "\n"
     return text
