@@ -53,7 +53,8 @@ class Cleaner:
         self.text_filters: list[Filter] = [f for f in built[1:] if not isinstance(f, Splitter)]
         self.max_passes = self.profile.max_passes
         self.timings: dict[str, float] | None = None
-        """Seconds spent per filter over all passes, accumulated when set to a dict (the benchmark does)."""
+        """Seconds spent per filter, accumulated when set to a dict (the benchmark does);
+        the settling reruns count under ``"NAME (rerun)"``."""
 
     @property
     def filters(self) -> list[Filter]:
@@ -120,7 +121,7 @@ class Cleaner:
             settled=settled,
         )
 
-    def _run_text_filters(self, text: str, report: Report) -> str:
+    def _run_text_filters(self, text: str, report: Report, rerun: bool = False) -> str:
         timings = self.timings
         for f in self.text_filters:
             report.filter = f.name
@@ -129,7 +130,8 @@ class Cleaner:
             else:
                 start = time.perf_counter()
                 text = f.apply(text, report)
-                timings[f.name] = timings.get(f.name, 0.0) + time.perf_counter() - start
+                key = f"{f.name} (rerun)" if rerun else f.name
+                timings[key] = timings.get(key, 0.0) + time.perf_counter() - start
         return text
 
     def _time(self, name: str, started: float) -> None:
@@ -139,13 +141,17 @@ class Cleaner:
     def _settle(self, segment: Segment, report: Report) -> bool:
         """Rerun the chain on a finished segment until it no longer changes."""
         for _ in range(self.max_passes - 1):
-            again = self._run_text_filters(segment.text, report)
+            again = self._run_text_filters(segment.text, report, rerun=True)
+            started = time.perf_counter()
             if self.splitter is not None:
                 report.filter = self.splitter.name
                 parts = self.splitter.split(again, report)
                 again = "\n".join(p.text for p in parts)
+                self._time(f"{self.splitter.name} (rerun)", started)
+                started = time.perf_counter()
             report.filter = LAYOUT
             again = layout(again, report)
+            self._time(f"{LAYOUT} (rerun)", started)
             if again == segment.text:
                 return True
             segment.text = again
