@@ -73,7 +73,11 @@ class Cleaner:
             report.facts.setdefault("encoding", None)
         del data  # the input is not needed any more: a caller that let go of it saves its size at the peak
         self._time(self.decoder.name, started)
-        text = self._run_text_filters(text, report)
+        filtered = self._run_text_filters(text, report)
+        # Nothing changed it so far (every filter handed back the very same string)?
+        untouched = filtered is text
+        text = filtered
+        del filtered
         started = time.perf_counter()
         if self.splitter is not None:
             report.filter = self.splitter.name
@@ -81,6 +85,7 @@ class Cleaner:
             self._time(self.splitter.name, started)
         else:
             pieces = [Segment(text)]
+        untouched = untouched and len(pieces) == 1 and pieces[0].text is text
         had_text = bool(text) and not text.isspace()  # text.strip() would copy it
         del text  # the pieces hold what is left of it
         started = time.perf_counter()
@@ -89,12 +94,15 @@ class Cleaner:
             report.segment = len(segments) + 1 if len(pieces) > 1 else None
             report.filter = LAYOUT
             body = layout(piece.text, report)
+            untouched = untouched and body is piece.text
             if not body:
                 continue
             segments.append(Segment(body, piece.title))
         self._time(LAYOUT, started)
         settled = True
-        if self.max_passes > 1:
+        # A text the whole chain handed back unchanged is settled: a rerun would only
+        # repeat the same pass. (Clean corpora, pre-commit checks, reruns over output.)
+        if self.max_passes > 1 and not untouched:
             for i, segment in enumerate(segments):
                 report.segment = i + 1 if len(segments) > 1 else None
                 ok = self._settle(segment, report)
@@ -122,6 +130,7 @@ class Cleaner:
         )
 
     def _run_text_filters(self, text: str, report: Report, rerun: bool = False) -> str:
+        """Run the text filters; a filter that changes nothing returns its input itself."""
         timings = self.timings
         for f in self.text_filters:
             report.filter = f.name
