@@ -104,14 +104,12 @@ _COUNT_MARK = "篇"
 literal), so a text without the character has none: no need to look."""
 
 
-def _required_strings(pattern: str) -> list[frozenset[str]]:
-    r"""Sets of strings such that every match of ``pattern`` holds one string of each
-    set (``{"篇"}`` and ``{"【", "["}`` for ``[【\[]篇{N}[】\]]``); none when the
-    pattern's structure does not show any. Read with the standard library's parser;
-    whatever it could read otherwise than ``regex`` (POSIX classes, case-insensitive
-    parts, syntax only ``regex`` knows) gives none."""
+def _parse(pattern: str) -> Any:
+    """``pattern`` as the standard library's parser reads it, or None where that may
+    differ from how ``regex`` reads it (POSIX classes, case-insensitive or dot-all
+    parts, syntax only ``regex`` knows): the shortcuts below rest on the parse."""
     if "[:" in pattern:  # a POSIX class for regex, a set of literals for re
-        return []
+        return None
     try:
         from re import _constants as sre_c
         from re import _parser as sre_p
@@ -120,8 +118,20 @@ def _required_strings(pattern: str) -> list[frozenset[str]]:
             warnings.simplefilter("ignore")  # re's doubts about set syntax regex reads its own way
             tree = sre_p.parse(pattern)
     except Exception:  # noqa: BLE001 - unknown syntax or no parser: no shortcut
-        return []
-    if tree.state.flags & (sre_c.SRE_FLAG_IGNORECASE | sre_c.SRE_FLAG_LOCALE):
+        return None
+    if tree.state.flags & (sre_c.SRE_FLAG_IGNORECASE | sre_c.SRE_FLAG_LOCALE | sre_c.SRE_FLAG_DOTALL):
+        return None
+    return tree
+
+
+def _required_strings(pattern: str) -> list[frozenset[str]]:
+    r"""Sets of strings such that every match of ``pattern`` holds one string of each
+    set (``{"篇"}`` and ``{"【", "["}`` for ``[【\[]篇{N}[】\]]``); none when the
+    pattern's structure does not show any (or it cannot be read, see :func:`_parse`)."""
+    from re import _constants as sre_c
+
+    tree = _parse(pattern)
+    if tree is None:
         return []
 
     def sequence(items: Any) -> list[frozenset[str]]:
@@ -165,6 +175,61 @@ def _required_strings(pattern: str) -> list[frozenset[str]]:
         return []
 
     return [o for o in sequence(tree.data) if o and all(o)]
+
+
+def _within_a_line(pattern: str) -> bool:
+    """Whether no match of ``pattern`` can hold a line feed (every character it takes
+    is one a line feed is not), as far as its structure shows."""
+    from re import _constants as sre_c
+
+    tree = _parse(pattern)
+    if tree is None:
+        return False
+    holds_newline = {sre_c.CATEGORY_SPACE, sre_c.CATEGORY_NOT_DIGIT, sre_c.CATEGORY_NOT_WORD, sre_c.CATEGORY_LINEBREAK}
+    lacks_newline = {sre_c.CATEGORY_DIGIT, sre_c.CATEGORY_WORD, sre_c.CATEGORY_NOT_SPACE, sre_c.CATEGORY_NOT_LINEBREAK}
+
+    def in_set(items: Any) -> bool | None:
+        """Whether a line feed is in a class's items (None: cannot tell)."""
+        unsure = False
+        for op, av in items:
+            if (op is sre_c.LITERAL and av == 10) or (op is sre_c.RANGE and av[0] <= 10 <= av[1]):
+                return True
+            if op is sre_c.CATEGORY and av in holds_newline:
+                return True
+            if not (op is sre_c.LITERAL or op is sre_c.RANGE or (op is sre_c.CATEGORY and av in lacks_newline)):
+                unsure = True
+        return None if unsure else False
+
+    def sequence(items: Any) -> bool:
+        return all(item(op, av) for op, av in items)
+
+    def item(op: Any, av: Any) -> bool:
+        if op is sre_c.LITERAL:
+            return av != 10
+        if op is sre_c.NOT_LITERAL:
+            return av == 10
+        if op is sre_c.ANY:
+            return True  # not dot-all (see _parse)
+        if op is sre_c.IN:
+            if av and av[0][0] is sre_c.NEGATE:
+                return in_set(av[1:]) is True
+            return in_set(av) is False
+        if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT, sre_c.GROUPREF):
+            return True  # takes nothing, or what a group (checked itself) took
+        if op is sre_c.SUBPATTERN:
+            _group, add, remove, sub = av
+            return not add and not remove and sequence(sub)
+        if op is sre_c.ATOMIC_GROUP:
+            return sequence(av)
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+            return sequence(av[2])
+        if op is sre_c.BRANCH:
+            return all(sequence(alt) for alt in av[1])
+        if op is sre_c.GROUPREF_EXISTS:
+            return all(sequence(alt) for alt in av[1:] if alt is not None)
+        return False
+
+    return sequence(tree.data)
 
 
 def _needles(patterns: list[str]) -> tuple[str, ...] | None:
@@ -296,7 +361,11 @@ class Segment(Splitter):
         self.delimiter_scan = regex.compile(r"\n" + body, regex.M) if alts else None
         # Strings one of which every delimiter holds (篇, 范文): a text without any has
         # no delimiter, found with a few substring tests instead of a scan of each line.
-        self.delimiter_needles = _needles([p.replace("{N}", NUMBER) for p in [*c["delimiters"], *c["header_delimiters"]]])
+        patterns = [p.replace("{N}", NUMBER) for p in [*c["delimiters"], *c["header_delimiters"]]]
+        self.delimiter_needles = _needles(patterns)
+        # Delimiters that stay within a line are found by trying only the lines that hold
+        # a needle, rather than every line of the text.
+        self.delimiter_lines = self.delimiter_needles is not None and all(map(_within_a_line, patterns))
         words = "|".join(regex.escape(w) for w in sorted(c["count_words"], key=len, reverse=True) if w)
         words = f"(?:{words})?" if words else ""
         sp = r"[^\S\n]*"
@@ -389,6 +458,18 @@ class Segment(Splitter):
         (each piece but the last ends with its line feed)."""
         return "".join(p.text for p in self.split(text, report))
 
+    def _needle_lines(self, text: str, content: int) -> list[int]:
+        """The line feeds at or after ``content`` that start a line holding a needle."""
+        feeds: set[int] = set()
+        for needle in self.delimiter_needles or ():
+            first = needle[0]
+            i = text.find(first, content)
+            while i >= 0:
+                if text.startswith(needle, i):
+                    feeds.add(text.rfind("\n", 0, i))
+                i = text.find(first, i + 1)
+        return sorted(p for p in feeds if p >= content)
+
     def _may_split(self, text: str, counted: bool) -> bool:
         """False when ``text`` surely has no header, delimiter or weak boundary (a plain
         document, a clean segment): found with a few substring tests and one search."""
@@ -434,7 +515,12 @@ class Segment(Splitter):
             and self.delimiter_scan is not None
             and (needles is None or any(_holds(text, n) for n in needles))
         ):
-            found = [(m.start() + 1, m) for m in self.delimiter_scan.finditer(text, content)]
+            scan = self.delimiter_scan
+            if self.delimiter_lines:
+                # The scan's try at each of those line feeds, and no other can match.
+                found = [(p + 1, m) for p in self._needle_lines(text, content) if (m := scan.match(text, p)) is not None]
+            else:
+                found = [(m.start() + 1, m) for m in scan.finditer(text, content)]
             top = self.delimiter_at.match(text, content)
             if top is not None:
                 found.insert(0, (content, top))

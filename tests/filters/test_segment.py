@@ -565,6 +565,18 @@ def test_required_strings_of_the_default_delimiters() -> None:
         assert _needles([unknown, "篇"]) is None, unknown
 
 
+def test_delimiters_within_a_line() -> None:
+    from cleaner.filters.segment import _within_a_line
+
+    assert DEFAULT.delimiter_lines
+    for inside in [r"a[^\S\n]*b", r"a.b", r"\d+\S", r"(a)\1", r"a(?=\n)", r"篇$"]:
+        assert _within_a_line(inside), inside
+    for across in [r"a\sb", r"(?s)a.b", r"a[^x]b", r"a\n", r"\W", r"[\x00-\x7f]"]:
+        assert not _within_a_line(across), across
+    pieces, _ = split(f"甲\n{BODY}\n材料1\n标题二\n{BODY}\n", delimiters=[r"材料{N}\s"])
+    assert [p.title for p in pieces] == ["甲", "标题二"]  # a delimiter that takes the line feed
+
+
 def test_a_delimiter_without_a_needle_is_still_found() -> None:
     # A custom delimiter the structure test cannot read switches the shortcut off.
     pieces, _ = split(f"(?i)甲\n{BODY}\n材料1：标题二\n{BODY}\n", delimiters=[r"(?i:材料){N}："])
@@ -590,10 +602,11 @@ def test_lines_holding_a_title_are_the_regex_matches(lines: list[str], after: in
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(LINES), st.text(alphabet="人才工作篇一二1第范文：（）【】 。\n\x1c\u3000", max_size=20)), max_size=30))
 def test_property_shortcuts_change_nothing(lines: list[str]) -> None:
-    """Without the needle test (the full search of every line), the split is the same."""
+    """Without the needle tests (the full search of every line), the split is the same."""
     text = "\n".join(lines)
     slow = build(NAME)
     slow.delimiter_needles = None
+    slow.delimiter_lines = False
     fast_pieces, fast = split(text)
     slow_report = Report()
     slow_report.filter = NAME
