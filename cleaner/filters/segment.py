@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 import warnings
 from bisect import bisect_right
-from typing import Any
+from typing import Any, Iterator
 
 import regex
 
@@ -245,19 +245,31 @@ def _needles(patterns: list[str]) -> tuple[str, ...] | None:
     return tuple(sorted(chosen))
 
 
-def _holds(text: str, needle: str) -> bool:
-    """``needle in text``, quicker for a needle of several characters whose first one is
-    rare or missing: a search for one character skips through memory many times faster
-    than a substring search (a text full of that character falls back to the latter)."""
+def _positions(text: str, needle: str, start: int = 0) -> Iterator[int]:
+    """Where ``needle`` stands in ``text`` from ``start`` on. A needle of several
+    characters is looked for by its first character while that is rare: a search for
+    one character skips through memory many times faster than a substring search,
+    which takes over once the first character has been seen often without the rest."""
     first = needle[0]
-    i = text.find(first)
-    for _ in range(8):
-        if i < 0:
-            return False
+    misses = 0
+    i = text.find(first, start)
+    while i >= 0:
         if text.startswith(needle, i):
-            return True
+            yield i
+        else:
+            misses += 1
+            if misses > 8:
+                i = text.find(needle, i + 1)
+                while i >= 0:
+                    yield i
+                    i = text.find(needle, i + 1)
+                return
         i = text.find(first, i + 1)
-    return i >= 0 and needle in text
+
+
+def _holds(text: str, needle: str) -> bool:
+    """``needle in text``, found as :func:`_positions` finds it."""
+    return next(_positions(text, needle), -1) >= 0
 
 
 def _lines_holding(text: str, title: str, after: int) -> list[int]:
@@ -460,14 +472,7 @@ class Segment(Splitter):
 
     def _needle_lines(self, text: str, content: int) -> list[int]:
         """The line feeds at or after ``content`` that start a line holding a needle."""
-        feeds: set[int] = set()
-        for needle in self.delimiter_needles or ():
-            first = needle[0]
-            i = text.find(first, content)
-            while i >= 0:
-                if text.startswith(needle, i):
-                    feeds.add(text.rfind("\n", 0, i))
-                i = text.find(first, i + 1)
+        feeds = {text.rfind("\n", 0, i) for needle in self.delimiter_needles or () for i in _positions(text, needle, content)}
         return sorted(p for p in feeds if p >= content)
 
     def _may_split(self, text: str, counted: bool) -> bool:
