@@ -216,7 +216,8 @@ class Boilerplate(Filter):
                 r"[^\S\n]*+\S[^\n]*+(?:\n|\Z)"  # a non-blank line
             )
             n = cfg["head_lines"]
-            self.clean_head = re.compile(rf"(?:{line}){{{n}}}|(?:{line}){{0,{n}}}+\s*\Z")
+            # up to n - 1 such lines, then the n-th, or else nothing but blank lines left
+            self.clean_head = re.compile(rf"(?:{line}){{0,{n - 1}}}+(?:{line}|\s*\Z)")
         else:
             self.clean_head = None
         self.brand_max = cfg["brand_max_chars"]

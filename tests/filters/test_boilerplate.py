@@ -200,7 +200,7 @@ TRICKY = [*TOKENS, "哒哒君子", "会员哒", "哒哒君", "君", "vip素材",
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(st.sampled_from(TRICKY), max_size=60).map("".join), st.sampled_from([{}, HIDING, {"head_lines": 1}, {"edge_score": 1}]))
+@given(st.lists(st.sampled_from(TRICKY), max_size=60).map("".join), st.sampled_from([{}, HIDING, {"head_lines": 1}, {"head_lines": 2}, {"head_lines": 0}, {"edge_score": 1}]))
 def test_shortcuts_change_nothing(text, options):
     fast, slow = build(NAME, **options), unhurried(**options)
     out, report = run(fast, text)
