@@ -128,11 +128,10 @@ def _required_strings(pattern: str) -> list[frozenset[str]]:
     r"""Sets of strings such that every match of ``pattern`` holds one string of each
     set (``{"篇"}`` and ``{"【", "["}`` for ``[【\[]篇{N}[】\]]``); none when the
     pattern's structure does not show any (or it cannot be read, see :func:`_parse`)."""
-    from re import _constants as sre_c
-
     tree = _parse(pattern)
     if tree is None:
         return []
+    from re import _constants as sre_c
 
     def sequence(items: Any) -> list[frozenset[str]]:
         # A run of literals is a needed string; so is whatever an item always needs.
@@ -180,11 +179,10 @@ def _required_strings(pattern: str) -> list[frozenset[str]]:
 def _within_a_line(pattern: str) -> bool:
     """Whether no match of ``pattern`` can hold a line feed (every character it takes
     is one a line feed is not), as far as its structure shows."""
-    from re import _constants as sre_c
-
     tree = _parse(pattern)
     if tree is None:
         return False
+    from re import _constants as sre_c
     holds_newline = {sre_c.CATEGORY_SPACE, sre_c.CATEGORY_NOT_DIGIT, sre_c.CATEGORY_NOT_WORD, sre_c.CATEGORY_LINEBREAK}
     lacks_newline = {sre_c.CATEGORY_DIGIT, sre_c.CATEGORY_WORD, sre_c.CATEGORY_NOT_SPACE, sre_c.CATEGORY_NOT_LINEBREAK}
 
