@@ -473,14 +473,14 @@ class Segment(Splitter):
         feeds = {text.rfind("\n", 0, i) for needle in self.delimiter_needles or () for i in _positions(text, needle, content)}
         return sorted(p for p in feeds if p >= content)
 
-    def _may_split(self, text: str, counted: bool) -> bool:
-        """False when ``text`` surely has no header, delimiter or weak boundary (a plain
-        document, a clean segment): found with a few substring tests and one search."""
-        if counted:  # it may have a header (and header-only delimiters)
-            return True
+    def _may_hold_delimiters(self, text: str) -> bool:
+        """False when ``text`` surely holds no delimiter: it has none of the needles."""
         needles = self.delimiter_needles
-        if self.delimiter_at is not None and (needles is None or any(_holds(text, n) for n in needles)):
-            return True
+        return self.delimiter_at is not None and (needles is None or any(_holds(text, n) for n in needles))
+
+    def _may_split_weakly(self, text: str) -> bool:
+        """False when ``text`` surely has no weak boundary (no run of blank lines, and
+        repeated titles count only under a header)."""
         c = self.config
         if c["split_on_repeated_title"] and not c["repeated_title_needs_header"]:
             return True
@@ -488,9 +488,11 @@ class Segment(Splitter):
 
     def split(self, text: str, report: Report) -> list[Piece]:
         c = self.config
-        counted = _COUNT_MARK in text
-        if not self._may_split(text, counted):
-            # The one piece the general path below would make.
+        counted = _COUNT_MARK in text  # else no header (and no header-only delimiter)
+        delimited = self._may_hold_delimiters(text)
+        if not counted and not delimited and not self._may_split_weakly(text):
+            # A plain document, a clean segment: the one piece the general path below
+            # would make, found with a few substring tests and one search.
             return [Piece(text, self._title(text))] if text else []
         header = self._header(text) if counted else None
         content = header[1] if header else 0
@@ -512,12 +514,7 @@ class Segment(Splitter):
 
         # Strong boundaries: delimiter lines that have a title and a body.
         raw: list[tuple[int, int, int, bool]] = []  # line start, delimiter end, line end, alone
-        needles = self.delimiter_needles
-        if (
-            self.delimiter_at is not None
-            and self.delimiter_scan is not None
-            and (needles is None or any(_holds(text, n) for n in needles))
-        ):
+        if delimited and self.delimiter_at is not None and self.delimiter_scan is not None:
             scan = self.delimiter_scan
             if self.delimiter_lines:
                 # The scan's try at each of those line feeds, and no other can match.
