@@ -256,7 +256,7 @@ def _positions(text: str, needle: str, start: int = 0) -> Iterator[int]:
             yield i
         else:
             misses += 1
-            if misses > 8:
+            if misses > 2:
                 i = text.find(needle, i + 1)
                 while i >= 0:
                     yield i
