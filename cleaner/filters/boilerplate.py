@@ -99,6 +99,29 @@ def alternation(words: list[str]) -> str:
     return literal_trie(v for w in words if w for v in case_variants(w))
 
 
+def scanner(words: list[str]) -> str:
+    """A regex finding the same matches as :func:`alternation` (the longest word where
+    several start at one place), quicker over a whole text where the words' first
+    characters are common. The trie tries its branches at each of those characters;
+    this one first checks that the next character can be a second one, then picks the
+    branch by that second character and checks the first one looking back. Needs words
+    of two characters or more (else it is the plain alternation)."""
+    forms = {v for w in words if w for v in case_variants(w)}
+    if not forms or min(map(len, forms)) < 2:
+        return alternation(words)
+    by_second: dict[str, list[str]] = {}
+    for form in forms:
+        by_second.setdefault(form[1], []).append(form)
+    branches = []
+    for second, group in sorted(by_second.items()):
+        group.sort(key=lambda f: (-len(f), f))  # all start here: the longest first
+        inner = "|".join(f"(?<={re.escape(f[:2])}){re.escape(f[2:])}" for f in group)
+        branches.append(f"{re.escape(second)}(?:{inner})")
+    firsts = re.escape("".join(sorted({f[0] for f in forms})))
+    seconds = re.escape("".join(sorted(by_second)))
+    return f"[{firsts}](?=[{seconds}])(?:{'|'.join(branches)})"
+
+
 class Boilerplate(Filter):
     name = "boilerplate"
     summary = "remove advertising lines (site brands, contact + promotion words) and web page leftovers"
@@ -162,7 +185,7 @@ class Boilerplate(Filter):
         self.weights: dict[str, int] = {w.casefold(): 1 for w in cfg["weak_words"] if w}
         self.weights.update({w.casefold(): 2 for w in cfg["strong_words"] if w})
         self.words = re.compile(alternation(list(self.weights))) if self.weights else None
-        triggers = alternation([*cfg["brands"], *self.weights])
+        triggers = scanner([*cfg["brands"], *self.weights])
         self.trigger = re.compile(triggers) if triggers else None
         contacts = [p for p in cfg["contact_patterns"] if p]
         self.contact = re.compile("|".join(f"(?:{p})" for p in contacts), re.IGNORECASE) if contacts else None
@@ -172,6 +195,31 @@ class Boilerplate(Filter):
             if leftover
             else None
         )
+        # What each trigger match says of its line: a word's casefolded form and weight,
+        # or None for a brand (and a word inside which a brand could start, hiding it from
+        # the trigger): such a line is always looked at closely.
+        self.trigger_info: dict[str, tuple[str, int] | None] = {}
+        brand_forms = {v for b in cfg["brands"] if b for v in case_variants(b)}
+        for w in self.weights:
+            for v in case_variants(w):
+                hides = any(v[k:].startswith(b) or b.startswith(v[k:]) for b in brand_forms for k in range(len(v)))
+                key = v.casefold()
+                self.trigger_info[v] = None if hides or v in brand_forms else (key, self.weights.get(key, 0))
+        self.trigger_info.update(dict.fromkeys(brand_forms))
+        self.trigger_spans_lines = any("\n" in w for w in [*cfg["brands"], *self.weights])
+        # The first head_lines non-blank lines, none a leftover line: the head walk would
+        # find nothing (when no line is removed and none is a promotion line).
+        if leftover and cfg["head_lines"] > 0:
+            line = (
+                r"(?:[^\S\n]*+\n)*+"  # blank lines
+                rf"(?!{self.leftover.pattern}(?:\n|\Z))"  # not a leftover line
+                r"[^\S\n]*+\S[^\n]*+(?:\n|\Z)"  # a non-blank line
+            )
+            n = cfg["head_lines"]
+            # up to n - 1 such lines, then the n-th, or else nothing but blank lines left
+            self.clean_head = re.compile(rf"(?:{line}){{0,{n - 1}}}+(?:{line}|\s*\Z)")
+        else:
+            self.clean_head = None
         self.brand_max = cfg["brand_max_chars"]
         self.max_chars = cfg["max_line_chars"]
         self.edge_score = cfg["edge_score"]
@@ -208,20 +256,8 @@ class Boilerplate(Filter):
         edge: dict[int, int] = {}
         if self.trigger is None:
             return always, edge
-        ends: dict[int, int] = {}
-        pos = 0
-        search = self.trigger.search
-        while True:
-            m = search(text, pos)
-            if m is None:
-                break
-            start = text.rfind("\n", 0, m.start()) + 1
-            end = text.find("\n", m.end())
-            if end < 0:
-                end = len(text)
-            pos = end + 1
+        for start, end in self._lines_to_score(text):
             line = text[start:end]
-            ends[start] = end
             if self.brands is not None and (b := self.brands.search(line)):
                 if len(line.strip()) <= self.brand_max:
                     always.add(start)
@@ -236,6 +272,47 @@ class Boilerplate(Filter):
             elif s >= self.edge_score:
                 edge[start] = end
         return always, edge
+
+    def _lines_to_score(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of the lines with a trigger match that may matter: a brand, or
+        words worth at least the lower of edge_score and middle_score together. A line
+        with less (one weak word, in most texts) would score 0: it is left out here,
+        from the matches of one scan, rather than scanned again on its own."""
+        lines: list[tuple[int, int]] = []
+        if self.trigger_spans_lines:  # a word with a line feed: every line, as found one by one
+            pos = 0
+            while (m := self.trigger.search(text, pos)) is not None:
+                end = text.find("\n", m.end())
+                end = len(text) if end < 0 else end
+                lines.append((text.rfind("\n", 0, m.start()) + 1, end))
+                pos = end + 1
+            return lines
+        info = self.trigger_info
+        least = min(self.edge_score, self.middle_score)
+        start = end = -1
+        seen: set[str] = set()
+        score = 0
+        for m in self.trigger.finditer(text):
+            s = m.start()
+            if s > end:  # the first match of a line
+                if score >= least:
+                    lines.append((start, end))
+                start = text.rfind("\n", 0, s) + 1
+                end = text.find("\n", m.end())
+                if end < 0:
+                    end = len(text)
+                seen = set()
+                score = 0
+            if score < least:
+                known = info.get(m.group())
+                if known is None:  # a brand: look closer
+                    score = least
+                elif known[0] not in seen:  # each word counts once
+                    seen.add(known[0])
+                    score += known[1]
+        if score >= least:
+            lines.append((start, end))
+        return lines
 
     # -- the edges of the text ----------------------------------------------
 
@@ -320,6 +397,8 @@ class Boilerplate(Filter):
 
     def apply(self, text: str, report: Report) -> str:
         always, edge = self._candidates(text, report)
+        if not always and not edge and (self.clean_head is None or self.clean_head.match(text)):
+            return text  # no line to remove, and no leftover in the head
         removed = set(always)
         while True:
             changed = self._walk_head(text, removed, edge)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
 from typing import Any
 
 from cleaner.core import HAN_RANGES, Filter, Option, Report, apply_edits
@@ -153,8 +154,23 @@ KNOWN_TRADITIONAL: dict[tuple[str, str], str] = {
 def _has_astral(text: str) -> bool:
     """Whether ``text`` holds a character beyond the BMP. Encoding to UTF-16 is a
     copy in C, five times quicker than a regex scan for ``[\U00010000-\U0010ffff]``;
-    each such character takes two code units, every other one (a lone surrogate too) one."""
-    return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+    each such character takes two code units, every other one (a lone surrogate too) one.
+    Cheaper still, without the copy, when :func:`_may_have_astral` rules it out."""
+    return _may_have_astral(text) and len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
+try:
+    _UCS4_SIZE = sys.getsizeof(chr(0x10000)) - 4  # a fresh string: no cached UTF-8 copy counted
+except TypeError:  # pragma: no cover - an implementation without object sizes
+    _UCS4_SIZE = None
+
+
+def _may_have_astral(text: str) -> bool:
+    """False only when ``text`` surely holds no character beyond the BMP, in O(1):
+    CPython keeps a string that has one at 4 bytes per character (PEP 393), so its
+    size is at least ``_UCS4_SIZE + 4 * len``; a string of narrower characters is
+    smaller unless cached copies (UTF-8) make it bigger, and then the exact test runs."""
+    return _UCS4_SIZE is None or sys.getsizeof(text) >= _UCS4_SIZE + 4 * len(text)
 
 
 def _char_class(chars: frozenset[str]) -> str:

@@ -31,8 +31,10 @@ with no body is left as it is).
 """
 from __future__ import annotations
 
+import re
+import warnings
 from bisect import bisect_right
-from typing import Any
+from typing import Any, Iterator
 
 import regex
 
@@ -91,7 +93,200 @@ def parse_number(text: str) -> int:
     return total + current
 
 
-_NON_SPACE = regex.compile(r"\S")
+_NON_SPACE = re.compile(r"[\S\x1c-\x1f]")
+r"""``regex``'s ``\S``: ``re`` counts \x1c-\x1f as white space, ``regex`` does not."""
+
+_LINE_SPACE = "\t\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+r"""``regex``'s ``[^\S\n]``: the white space a line may hold."""
+
+_COUNT_MARK = "篇"
+"""Every count header names its count with 篇 (the header patterns below hold it as a
+literal), so a text without the character has none: no need to look."""
+
+
+def _parse(pattern: str) -> Any:
+    """``pattern`` as the standard library's parser reads it, or None where that may
+    differ from how ``regex`` reads it (POSIX classes, case-insensitive or dot-all
+    parts, syntax only ``regex`` knows): the shortcuts below rest on the parse."""
+    if "[:" in pattern:  # a POSIX class for regex, a set of literals for re
+        return None
+    try:
+        from re import _constants as sre_c
+        from re import _parser as sre_p
+
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # re's doubts about set syntax regex reads its own way
+            tree = sre_p.parse(pattern)
+    except Exception:  # noqa: BLE001 - unknown syntax or no parser: no shortcut
+        return None
+    if tree.state.flags & (sre_c.SRE_FLAG_IGNORECASE | sre_c.SRE_FLAG_LOCALE | sre_c.SRE_FLAG_DOTALL):
+        return None
+    return tree
+
+
+def _required_strings(pattern: str) -> list[frozenset[str]]:
+    r"""Sets of strings such that every match of ``pattern`` holds one string of each
+    set (``{"篇"}`` and ``{"【", "["}`` for ``[【\[]篇{N}[】\]]``); none when the
+    pattern's structure does not show any (or it cannot be read, see :func:`_parse`)."""
+    tree = _parse(pattern)
+    if tree is None:
+        return []
+    from re import _constants as sre_c
+
+    def sequence(items: Any) -> list[frozenset[str]]:
+        # A run of literals is a needed string; so is whatever an item always needs.
+        options: list[frozenset[str]] = []
+        run: list[str] = []
+        for op, av in [*items, (None, None)]:
+            if op is sre_c.LITERAL:
+                run.append(chr(av))
+                continue
+            if run:
+                options.append(frozenset(["".join(run)]))
+                run = []
+            options += item(op, av)
+        return options
+
+    def best(options: list[frozenset[str]]) -> frozenset[str] | None:
+        # fewest strings, then the longest shortest one (a rarer string)
+        return min(options, key=lambda o: (len(o), -min(map(len, o))), default=None)
+
+    def item(op: Any, av: Any) -> list[frozenset[str]]:
+        if op is sre_c.IN:
+            chars = [chr(a) for o, a in av if o is sre_c.LITERAL]
+            return [frozenset(chars)] if len(chars) == len(av) and len(chars) <= 4 else []
+        if op is sre_c.SUBPATTERN:
+            _group, add, remove, sub = av
+            return [] if add or remove else sequence(sub)
+        if op is sre_c.ATOMIC_GROUP:
+            return sequence(av)
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            return sequence(sub) if low >= 1 else []
+        if op is sre_c.BRANCH:
+            union: set[str] = set()
+            for alt in av[1]:
+                found = best(sequence(alt))
+                if found is None:
+                    return []
+                union |= found
+            return [frozenset(union)]
+        return []
+
+    return [o for o in sequence(tree.data) if o and all(o)]
+
+
+def _within_a_line(pattern: str) -> bool:
+    """Whether no match of ``pattern`` can hold a line feed (every character it takes
+    is one a line feed is not), as far as its structure shows."""
+    tree = _parse(pattern)
+    if tree is None:
+        return False
+    from re import _constants as sre_c
+    holds_newline = {sre_c.CATEGORY_SPACE, sre_c.CATEGORY_NOT_DIGIT, sre_c.CATEGORY_NOT_WORD, sre_c.CATEGORY_LINEBREAK}
+    lacks_newline = {sre_c.CATEGORY_DIGIT, sre_c.CATEGORY_WORD, sre_c.CATEGORY_NOT_SPACE, sre_c.CATEGORY_NOT_LINEBREAK}
+
+    def in_set(items: Any) -> bool | None:
+        """Whether a line feed is in a class's items (None: cannot tell)."""
+        unsure = False
+        for op, av in items:
+            if (op is sre_c.LITERAL and av == 10) or (op is sre_c.RANGE and av[0] <= 10 <= av[1]):
+                return True
+            if op is sre_c.CATEGORY and av in holds_newline:
+                return True
+            if not (op is sre_c.LITERAL or op is sre_c.RANGE or (op is sre_c.CATEGORY and av in lacks_newline)):
+                unsure = True
+        return None if unsure else False
+
+    def sequence(items: Any) -> bool:
+        return all(item(op, av) for op, av in items)
+
+    def item(op: Any, av: Any) -> bool:
+        if op is sre_c.LITERAL:
+            return av != 10
+        if op is sre_c.NOT_LITERAL:
+            return av == 10
+        if op is sre_c.ANY:
+            return True  # not dot-all (see _parse)
+        if op is sre_c.IN:
+            if av and av[0][0] is sre_c.NEGATE:
+                return in_set(av[1:]) is True
+            return in_set(av) is False
+        if op in (sre_c.AT, sre_c.ASSERT, sre_c.ASSERT_NOT, sre_c.GROUPREF):
+            return True  # takes nothing, or what a group (checked itself) took
+        if op is sre_c.SUBPATTERN:
+            _group, add, remove, sub = av
+            return not add and not remove and sequence(sub)
+        if op is sre_c.ATOMIC_GROUP:
+            return sequence(av)
+        if op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT, sre_c.POSSESSIVE_REPEAT):
+            return sequence(av[2])
+        if op is sre_c.BRANCH:
+            return all(sequence(alt) for alt in av[1])
+        if op is sre_c.GROUPREF_EXISTS:
+            return all(sequence(alt) for alt in av[1:] if alt is not None)
+        return False
+
+    return sequence(tree.data)
+
+
+def _needles(patterns: list[str]) -> tuple[str, ...] | None:
+    """Strings one of which every match of any of ``patterns`` holds, or None when a
+    pattern shows none. Strings already chosen for a pattern serve the others."""
+    chosen: set[str] = set()
+    for pattern in patterns:
+        options = _required_strings(pattern)
+        if not options:
+            return None
+        if not any(o <= chosen for o in options):
+            chosen |= min(options, key=lambda o: (len(o), -min(map(len, o))))
+    return tuple(sorted(chosen))
+
+
+def _positions(text: str, needle: str, start: int = 0) -> Iterator[int]:
+    """Where ``needle`` stands in ``text`` from ``start`` on. A needle of several
+    characters is looked for by its first character while that is rare: a search for
+    one character skips through memory many times faster than a substring search,
+    which takes over once the first character has been seen often without the rest."""
+    first = needle[0]
+    misses = 0
+    i = text.find(first, start)
+    while i >= 0:
+        if text.startswith(needle, i):
+            yield i
+        else:
+            misses += 1
+            if misses > 2:
+                i = text.find(needle, i + 1)
+                while i >= 0:
+                    yield i
+                    i = text.find(needle, i + 1)
+                return
+        i = text.find(first, i + 1)
+
+
+def _holds(text: str, needle: str) -> bool:
+    """``needle in text``, found as :func:`_positions` finds it."""
+    return next(_positions(text, needle), -1) >= 0
+
+
+def _lines_holding(text: str, title: str, after: int) -> list[int]:
+    r"""Starts of the lines after position ``after`` (a line feed at or after it) that
+    hold ``title`` alone, within white space: the matches of
+    ``\n[^\S\n]*TITLE[^\S\n]*$`` (multiline), found without compiling a pattern
+    per title."""
+    found: list[int] = []
+    size = len(title)
+    i = text.find(title, after)
+    while i >= 0:
+        start = text.rfind("\n", 0, i) + 1
+        end = _line_end(text, i + size)
+        if start > after and not text[start:i].strip(_LINE_SPACE) and not text[i + size : end].strip(_LINE_SPACE):
+            found.append(start)
+            i = text.find(title, end)
+        else:
+            i = text.find(title, i + 1)
+    return found
 
 
 def _line_end(text: str, pos: int) -> int:
@@ -174,6 +369,13 @@ class Segment(Splitter):
         body = r"[^\S\n]*(?:" + "|".join(alts) + ")"
         self.delimiter_at = regex.compile(body, regex.M) if alts else None
         self.delimiter_scan = regex.compile(r"\n" + body, regex.M) if alts else None
+        # Strings one of which every delimiter holds (篇, 范文): a text without any has
+        # no delimiter, found with a few substring tests instead of a scan of each line.
+        patterns = [p.replace("{N}", NUMBER) for p in [*c["delimiters"], *c["header_delimiters"]]]
+        self.delimiter_needles = _needles(patterns)
+        # Delimiters that stay within a line are found by trying only the lines that hold
+        # a needle, rather than every line of the text.
+        self.delimiter_lines = self.delimiter_needles is not None and all(map(_within_a_line, patterns))
         words = "|".join(regex.escape(w) for w in sorted(c["count_words"], key=len, reverse=True) if w)
         words = f"(?:{words})?" if words else ""
         sp = r"[^\S\n]*"
@@ -182,7 +384,9 @@ class Segment(Splitter):
         self.header_bracket = regex.compile(rf"^(?P<before>.*?){count}(?P<after>.*)$")
         self.header_bare = regex.compile(r"^(?P<before>.*?[^\s0-9第共])共?(?P<num>[0-9]{1,3})篇$")
         self.count_line = regex.compile(rf"^(?:{count}|共?{NUMBER}篇)$")
-        self.blank_run = regex.compile(r"\n(?:[^\S\n]*\n){%d,}" % c["min_blank_lines"])
+        # ``re`` finds these runs several times faster; its white space is regex's
+        # plus \x1c-\x1f, left out here so that the runs are the same.
+        self.blank_run = re.compile(r"\n(?:[^\S\n\x1c-\x1f]*\n){%d,}" % c["min_blank_lines"])
         self.not_title = regex.compile("|".join(f"(?:{p})" for p in c["not_title"])) if c["not_title"] else None
         self.sentence_end = frozenset(c["sentence_end"])
         self.max_title = c["max_title_chars"]
@@ -228,6 +432,11 @@ class Segment(Splitter):
         if first is None:
             return None
         a, b = first
+        if text.find(_COUNT_MARK, a, b) < 0:
+            # Each form needs 篇 on this line, but a title line with the count on the next.
+            second = self._next_line(text, b + 1)
+            if second is None or text.find(_COUNT_MARK, second[0], second[1]) < 0:
+                return None
         line = text[a:b].strip(_SP)
         span_end = b
         title: str | None
@@ -259,9 +468,33 @@ class Segment(Splitter):
         (each piece but the last ends with its line feed)."""
         return "".join(p.text for p in self.split(text, report))
 
+    def _needle_lines(self, text: str, content: int) -> list[int]:
+        """The line feeds at or after ``content`` that start a line holding a needle."""
+        feeds = {text.rfind("\n", 0, i) for needle in self.delimiter_needles or () for i in _positions(text, needle, content)}
+        return sorted(p for p in feeds if p >= content)
+
+    def _may_hold_delimiters(self, text: str) -> bool:
+        """False when ``text`` surely holds no delimiter: it has none of the needles."""
+        needles = self.delimiter_needles
+        return self.delimiter_at is not None and (needles is None or any(_holds(text, n) for n in needles))
+
+    def _may_split_weakly(self, text: str) -> bool:
+        """False when ``text`` surely has no weak boundary (no run of blank lines, and
+        repeated titles count only under a header)."""
+        c = self.config
+        if c["split_on_repeated_title"] and not c["repeated_title_needs_header"]:
+            return True
+        return bool(c["split_on_blank_lines"]) and self.blank_run.search(text) is not None
+
     def split(self, text: str, report: Report) -> list[Piece]:
         c = self.config
-        header = self._header(text)
+        counted = _COUNT_MARK in text  # else no header (and no header-only delimiter)
+        delimited = self._may_hold_delimiters(text)
+        if not counted and not delimited and not self._may_split_weakly(text):
+            # A plain document, a clean segment: the one piece the general path below
+            # would make, found with a few substring tests and one search.
+            return [Piece(text, self._title(text))] if text else []
+        header = self._header(text) if counted else None
         content = header[1] if header else 0
         removals: list[tuple[int, int]] = []
         if header:
@@ -281,8 +514,13 @@ class Segment(Splitter):
 
         # Strong boundaries: delimiter lines that have a title and a body.
         raw: list[tuple[int, int, int, bool]] = []  # line start, delimiter end, line end, alone
-        if self.delimiter_at is not None and self.delimiter_scan is not None:
-            found = [(m.start() + 1, m) for m in self.delimiter_scan.finditer(text, content)]
+        if delimited and self.delimiter_at is not None and self.delimiter_scan is not None:
+            scan = self.delimiter_scan
+            if self.delimiter_lines:
+                # The scan's try at each of those line feeds, and no other can match.
+                found = [(p + 1, m) for p in self._needle_lines(text, content) if (m := scan.match(text, p)) is not None]
+            else:
+                found = [(m.start() + 1, m) for m in scan.finditer(text, content)]
             top = self.delimiter_at.match(text, content)
             if top is not None:
                 found.insert(0, (content, top))
@@ -308,7 +546,7 @@ class Segment(Splitter):
             stop = raw[i + 1][0] if i + 1 < len(raw) else len(text)
             rest = text[line_end:stop].strip()
             span = (start, min(line_end + 1, len(text))) if alone else (start, dend)
-            if self._header(text, span[1]) is not None:
+            if counted and self._header(text, span[1]) is not None:
                 # Its title would read as a compilation header once the delimiter is
                 # gone: leave it, and the run before it, as text.
                 pending = []
@@ -328,7 +566,7 @@ class Segment(Splitter):
                     pos > content
                     and pos not in strong
                     and self.title_like(text[pos : _line_end(text, pos)])
-                    and self._header(text, pos) is None
+                    and not (counted and self._header(text, pos) is not None)
                 ):
                     weak.add(pos)
         if c["split_on_repeated_title"] and (header or not c["repeated_title_needs_header"]):
@@ -336,10 +574,14 @@ class Segment(Splitter):
             if first is not None and first[0] not in strong:
                 title = text[first[0] : first[1]].strip(_SP)
                 if self.title_like(title):
-                    again = regex.compile(r"\n[^\S\n]*" + regex.escape(title) + r"[^\S\n]*$", regex.M)
-                    for m in again.finditer(text, first[1]):
-                        if m.start() + 1 not in strong:
-                            weak.add(m.start() + 1)
+                    for pos in _lines_holding(text, title, first[1]):
+                        if pos not in strong:
+                            weak.add(pos)
+
+        if not header and not raw and not weak:
+            # Nothing to cut or remove (a plain document, a clean segment): the text is
+            # its one piece, as the general path below would make it.
+            return [Piece(text, self._title(text))] if text else []
 
         cuts: list[int] = []
         if weak:

@@ -178,3 +178,51 @@ def test_idempotent_and_every_lost_han_is_reported(text):
     assert replay(text, report.edits, ordered=False) == out
     # blank lines stay: only removed lines' own newlines go
     assert out.count("\n") == text.count("\n") - sum(e.old.endswith("\n") for e in report.edits)
+
+
+# --- the shortcuts (speed) give what looking at every trigger line gives ----------------
+
+
+def unhurried(**options):
+    """The filter with its shortcuts off: the plain trie finds the trigger lines, each
+    one is scored, and the head is always walked."""
+    from cleaner.filters.boilerplate import alternation
+
+    flt = build(NAME, **options)
+    flt.trigger = re.compile(alternation([*flt.config["brands"], *flt.weights]))
+    flt.trigger_info = {}
+    flt.clean_head = re.compile(r"(?!)")
+    return flt
+
+
+HIDING = {"brands": ["哒哒君", "Vip素材"], "weak_words": ["哒哒君子", "会员哒", "君", "下载", "更多"], "strong_words": ["vip", "客服"]}
+TRICKY = [*TOKENS, "哒哒君子", "会员哒", "哒哒君", "君", "vip素材", "Vip", "  下载 | 收藏 ", "\u3000", "更多", "\n正文复制\n", "\x0b"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(TRICKY), max_size=60).map("".join), st.sampled_from([{}, HIDING, {"head_lines": 1}, {"head_lines": 2}, {"head_lines": 0}, {"edge_score": 1}]))
+def test_shortcuts_change_nothing(text, options):
+    fast, slow = build(NAME, **options), unhurried(**options)
+    out, report = run(fast, text)
+    ref, ref_report = run(slow, text)
+    assert out == ref
+    assert report.edits == ref_report.edits and report.warnings == ref_report.warnings
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["客服", "客", "服", "VIP", "vIp", "V", "I", "哒哒", "素材库", "哒哒素材库", "下载文档", "下", "载", "\n", "。"]), max_size=40).map("".join))
+def test_scanner_finds_what_the_trie_finds(text):
+    from cleaner.filters.boilerplate import alternation, scanner
+
+    words = ["客服", "VIP", "哒哒素材库", "哒哒", "素材", "下载", "下载文档", "载文"]
+    trie, scan = re.compile(alternation(words)), re.compile(scanner(words))
+    assert [m.span() for m in scan.finditer(text)] == [m.span() for m in trie.finditer(text)]
+    assert scan.findall(text) == trie.findall(text)
+    assert scanner(["客服", "单"]) == alternation(["客服", "单"])  # a one-character word: the plain trie
+
+
+def test_a_word_with_a_line_feed_is_found_as_before():
+    options = {"brands": ["哒哒\n君"], "weak_words": ["下载\n"]}
+    text = "标题\n正文\n哒哒\n君子\n下载\n更多\n正文"
+    assert build(NAME, **options).trigger_spans_lines
+    assert run(build(NAME, **options), text)[0] == run(unhurried(**options), text)[0]

@@ -157,3 +157,16 @@ def test_properties(text):
     lost = collections.Counter(HAN.findall(text)) - collections.Counter(HAN.findall(out))
     removed = collections.Counter(c for e in report.edits for c in HAN.findall(e.old))
     assert not (lost - removed)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(), st.booleans())
+def test_astral_test_agrees_with_a_plain_scan(text, encode_first):
+    # The O(1) size test may only say "no astral character" when there is none,
+    # including for strings that carry a cached UTF-8 copy.
+    from cleaner.filters.script import _has_astral
+
+    if encode_first:
+        text.encode("utf-8")
+        (text + "中").isidentifier()  # builds other representations for some strings
+    assert _has_astral(text) == any(ord(c) > 0xFFFF for c in text)

@@ -533,3 +533,92 @@ def test_property_compilations(case: tuple[str, int]) -> None:
     for doc in laid_out(pieces):
         again, rep = split(doc)
         assert [p.text for p in again] == [doc] and not rep.edits
+
+
+# --- the shortcuts of the split (speed) give what the full search gives -------------------
+
+ALL_CHARS = "".join(map(chr, range(0x110000)))
+
+
+def test_white_space_classes_are_regexs() -> None:
+    # The split looks for blank lines and non-space with ``re`` and str.strip; the
+    # character sets must be the ``regex`` ones its patterns use.
+    import re
+
+    import regex
+
+    from cleaner.filters import segment as mod
+
+    line_space = regex.findall(r"[^\S\n]", ALL_CHARS)
+    assert "".join(line_space) == mod._LINE_SPACE
+    assert re.findall(r"[^\S\n\x1c-\x1f]", ALL_CHARS) == line_space
+    assert mod._NON_SPACE.findall(ALL_CHARS) == regex.findall(r"\S", ALL_CHARS)
+
+
+def test_required_strings_of_the_default_delimiters() -> None:
+    from cleaner.filters.segment import _needles, _required_strings
+
+    assert DEFAULT.delimiter_needles == ("篇", "范文")
+    assert _needles([r"材料{N}：".replace("{N}", "[0-9]")]) == ("材料",)
+    assert _required_strings(r"x(?:ab|cd)+y?") == [frozenset({"x"}), frozenset({"ab", "cd"})]
+    for unknown in [r"(?i)篇", r"(?i:篇)", r"[[:digit:]]篇?", r"\p{Han}", r"a*", r"(?:a|b*)", r"\d+", r"\G篇"]:
+        assert _needles([unknown, "篇"]) is None, unknown
+
+
+def test_delimiters_within_a_line() -> None:
+    from cleaner.filters.segment import _within_a_line
+
+    assert DEFAULT.delimiter_lines
+    for inside in [r"a[^\S\n]*b", r"a.b", r"\d+\S", r"(a)\1", r"a(?=\n)", r"篇$"]:
+        assert _within_a_line(inside), inside
+    for across in [r"a\sb", r"(?s)a.b", r"a[^x]b", r"a\n", r"\W", r"[\x00-\x7f]"]:
+        assert not _within_a_line(across), across
+    pieces, _ = split(f"甲\n{BODY}\n材料1\n标题二\n{BODY}\n", delimiters=[r"材料{N}\s"])
+    assert [p.title for p in pieces] == ["甲", "标题二"]  # a delimiter that takes the line feed
+
+
+def test_a_delimiter_without_a_needle_is_still_found() -> None:
+    # A custom delimiter the structure test cannot read switches the shortcut off.
+    pieces, _ = split(f"(?i)甲\n{BODY}\n材料1：标题二\n{BODY}\n", delimiters=[r"(?i:材料){N}："])
+    assert [p.title for p in pieces] == ["(?i)甲", "标题二"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["标题", " 标题 ", "\u3000标题", "标题\x1c", "\x1c标题", "标题标题", "\t\r标题\x0b", "正文标题。", "", " "]), max_size=12),
+    st.integers(0, 40),
+)
+def test_lines_holding_a_title_are_the_regex_matches(lines: list[str], after: int) -> None:
+    import regex
+
+    from cleaner.filters.segment import _lines_holding
+
+    text = "\n".join(lines)
+    after = min(after, len(text))
+    again = regex.compile(r"\n[^\S\n]*" + regex.escape("标题") + r"[^\S\n]*$", regex.M)
+    assert _lines_holding(text, "标题", after) == [m.start() + 1 for m in again.finditer(text, after)]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(LINES), st.text(alphabet="人才工作篇一二1第范文：（）【】 。\n\x1c\u3000", max_size=20)), max_size=30))
+def test_property_shortcuts_change_nothing(lines: list[str]) -> None:
+    """Without the needle tests (the full search of every line), the split is the same."""
+    text = "\n".join(lines)
+    slow = build(NAME)
+    slow.delimiter_needles = None
+    slow.delimiter_lines = False
+    fast_pieces, fast = split(text)
+    slow_report = Report()
+    slow_report.filter = NAME
+    slow_pieces = slow.split(text, slow_report)
+    assert [(p.text, p.title) for p in fast_pieces] == [(p.text, p.title) for p in slow_pieces]
+    assert fast.edits == slow_report.edits and fast.warnings == slow_report.warnings and fast.facts == slow_report.facts
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="范文规x篇\n", max_size=80), st.sampled_from(["范文", "篇", "规范文"]), st.integers(0, 5))
+def test_positions_are_every_occurrence(text: str, needle: str, start: int) -> None:
+    from cleaner.filters.segment import _holds, _positions
+
+    assert list(_positions(text, needle, start)) == [i for i in range(start, len(text)) if text.startswith(needle, i)]
+    assert _holds(text, needle) == (needle in text)
