@@ -121,3 +121,20 @@ def test_bad_regex_in_a_rule_table_is_named(tmp_path, section, key):
         load_profile(str(p))
     assert info.value.key == key
     assert "not a valid regular expression" in str(info.value)
+
+
+@pytest.mark.parametrize("name", builtin_names())
+def test_builtin_profiles_pass_every_check_including_their_patterns(tmp_path, name):
+    """Built-in profiles skip compiling their patterns at start-up; this is where
+    they are checked: the same text loaded as a user's file gets every check."""
+    from cleaner.profile import builtin_text
+
+    copy = write(tmp_path / f"{name}.toml", builtin_text(name))
+    assert load_profile(str(copy)).chain == load_profile(name).chain
+
+
+def test_bad_pattern_in_a_user_profile_is_still_refused_at_load(tmp_path):
+    p = write(tmp_path / "bad.toml", 'extends = "default"\n[filters.markers]\nnotices = ["(unclosed"]\n')
+    with pytest.raises(ProfileError) as info:
+        load_profile(str(p))
+    assert info.value.key == "filters.markers.notices[0]"
