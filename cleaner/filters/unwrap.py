@@ -78,9 +78,8 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
-from functools import partial
-from itertools import accumulate, chain, compress, count, filterfalse, islice, repeat
-from operator import add, and_, ge, gt, itemgetter, lt, ne, not_, or_, rshift, sub
+from itertools import accumulate, chain, compress, islice, repeat
+from operator import add, ge, gt, is_not, itemgetter, lt, ne, not_, rshift, sub
 from typing import Any, Callable, Iterable, Sequence
 
 from cleaner.core import Filter, Option, Report
@@ -116,12 +115,8 @@ _ARTIFACT_CHARS = 40
 _DEFAULT_ARTIFACT_START = r"[-－—–~～·•第共\dpP]"
 _DEFAULT_HEADING_START = r"[一二三四五六七八九十百（(\d第]"
 _FIRST = itemgetter(0)
-_ASCII = re.compile("[\x00-\x7f]")
-_LAST1 = itemgetter(-1)
-_LAST = itemgetter(slice(-1, None))
+_LAST = itemgetter(slice(-1, None))  # (the last character, or nothing)
 _START = re.Match.start
-_BEGIN, _END, _NEW = itemgetter(0), itemgetter(1), itemgetter(3)
-_GLUE = ("", "\n")  # the new text of a join, by whether a paragraph starts there
 _E2 = b"\xe2"  # the UTF-8 lead byte of U+2000-U+2FFF
 _RADICALS = re.compile(rb"\xe2[\xba-\xbf]")  # U+2E80-U+2FFF in UTF-8
 
@@ -186,6 +181,10 @@ class _Scan:
     """The decision, made without bare numbers and repeated short lines."""
     skipped: bool
     """Whether lines were left out of the decision."""
+    nonblank: list[int]
+    """Line indices of the non-blank lines."""
+    firsts: str | None
+    """The first characters of those lines (when a search needed them)."""
 
 
 class Unwrap(Filter):
@@ -406,8 +405,8 @@ class Unwrap(Filter):
         # is cheaper than a set's isdisjoint() over the line's characters
         self.has_end, self.has_pause, self.has_punct = map(_holds, (self.enders, _PAUSES, self.punctuation))
         # a line longer than this (in characters) is too long for any wrap width in any measure
-        self.longest = 2 * (self.max_width + self.near_above)
-        self.too_long = partial(lt, self.longest)
+        # (as a whole number: an int is longer than x when it is longer than floor(x))
+        self.longest = math.floor(2 * (self.max_width + self.near_above))
         self.artifact_start: re.Pattern[str] | None = None
         if self.page_number is not None and patterns == DEFAULT_PAGE_NUMBERS:
             self.artifact_start = re.compile(_DEFAULT_ARTIFACT_START)
@@ -431,8 +430,15 @@ class Unwrap(Filter):
         all among those; a line that long is no page number or running header). Clean
         text (one paragraph per line) stops here after its first few long lines."""
         needed = int(self.max_over * len(lines)) + 1  # more than max_over of them
-        raw = compress(lines, map(self.too_long, map(len, lines)))
-        return len(list(islice(filter(self.too_long, map(len, map(str.strip, raw))), needed))) >= needed
+        if needed == 1:  # (a short text) any one will do: the longest line
+            return len(max(lines, key=len).strip()) > self.longest or self._long_lines(lines, 1)
+        return self._long_lines(lines, needed)
+
+    def _long_lines(self, lines: Sequence[str], needed: int) -> bool:
+        """Whether at least ``needed`` of ``lines`` are longer than any wrap width."""
+        longest = repeat(self.longest)
+        raw = compress(lines, map(lt, longest, map(len, lines)))
+        return len(list(islice(filter(None, map(lt, longest, map(len, map(str.strip, raw)))), needed))) >= needed
 
     def shape(self, texts: Sequence[str]) -> Shape | None:
         """Measure stripped, non-blank lines; None when there are too few to judge."""
@@ -475,11 +481,15 @@ class Unwrap(Filter):
         near_values = {v for v in counts if near_lo <= v <= near_hi}
         near_open = near - sum(map(near_values.__contains__, compress(values, closing)))
         share = near_open / n
-        # enough lines hold a sentence end (counted only as far as needed)
-        needed = max(1, math.ceil(self.min_sentences * n)) if self.min_sentences > 0 else 0
-        holding = filter(None, map(self.has_end, texts))
-        sentences = sum(1 for _ in islice(holding, needed)) >= needed
-        wrapped = near_open >= self.min_lines and share >= self.min_share and sentences
+        wrapped = near_open >= self.min_lines and share >= self.min_share
+        if wrapped:
+            # enough lines hold a sentence end (counted only as far as needed): the lines
+            # that end a sentence do, and as many others as it takes
+            needed = max(1, math.ceil(self.min_sentences * n)) if self.min_sentences > 0 else 0
+            needed -= closing.count(True)
+            if needed > 0:
+                holding = filter(None, map(self.has_end, compress(texts, map(not_, closing))))
+                wrapped = len(list(islice(holding, needed))) >= needed
         return Shape(name, unit, mode, share, over, wrapped, values, closing)
 
     @staticmethod
@@ -527,6 +537,7 @@ class Unwrap(Filter):
         numbers: set[int] = set()
         bare: list[int] = []
         page_number, bare_number = self.page_number, self.bare_number
+        firsts = None
         if page_number is not None or bare_number is not None:
             # only lines whose first character can start a page number (or all lines,
             # for page number patterns of a profile's own)
@@ -562,7 +573,7 @@ class Unwrap(Filter):
             judged = self.shape(list(compress(texts, map(not_, map(skip.__contains__, content)))))
         else:
             judged = self.shape(texts)
-        return _Scan(lines, stripped, numbers, bare, content, texts, judged, bool(skip))
+        return _Scan(lines, stripped, numbers, bare, content, texts, judged, bool(skip), nonblank, firsts)
 
     def is_wrapped(self, text: str) -> bool:
         """Whether the filter would take ``text`` for a hard-wrapped dump."""
@@ -594,7 +605,8 @@ class Unwrap(Filter):
                 )
         if len(content) < self.min_lines:
             return text
-        changes, documents, result = self._changes(text, lines, content, texts, shape, sorted(artifacts))
+        numbered = self._numbered_lines(scan, content, texts)
+        changes, documents, result = self._changes(text, lines, content, texts, shape, sorted(artifacts), numbered)
         if self.is_wrapped(result):
             report.warn("text looks hard-wrapped, but joining its lines did not settle it; left as it is")
             return text
@@ -781,7 +793,7 @@ class Unwrap(Filter):
             a, b = k - 1, k
             if breaks[a]:
                 titled = not has_pause(texts[a]) and (a == 0 or page_start[a] or not has_punct(texts[a]))
-                heading = not has_end(texts[a]) and (titled or numbered[a])
+                heading = (titled or numbered[a]) and not has_end(texts[a])  # (the cheaper test first)
             elif heading:
                 heading = breaks[a - 1] and not has_end(texts[a]) and (not titled or not has_pause(texts[a]))
             elif k not in unfit:
@@ -842,6 +854,20 @@ class Unwrap(Filter):
                 breaks[k] = closes[a] and not closes[b]
         return breaks
 
+    def _numbered_lines(self, scan: _Scan, content: list[int], texts: list[str]) -> list[bool]:
+        """:meth:`numbered` for the lines at ``content``, with the first characters of
+        the scan's non-blank lines."""
+        heading, n = self.heading, len(content)
+        if heading is None or self.heading_start is None:
+            return self.numbered(texts)
+        firsts = scan.firsts if scan.firsts is not None else "".join(map(_FIRST, map(scan.stripped.__getitem__, scan.nonblank)))
+        found = [False] * n
+        for i in map(scan.nonblank.__getitem__, map(_START, self.heading_start.finditer(firsts))):
+            k = bisect_left(content, i)
+            if k < n and content[k] == i and heading.match(texts[k]):
+                found[k] = True
+        return found
+
     def numbered(self, texts: Sequence[str]) -> list[bool]:
         """For each (stripped) line, whether it starts like a numbered heading or list
         item (``heading_pattern``); with the default pattern, tried only on the lines
@@ -858,26 +884,40 @@ class Unwrap(Filter):
         return found
 
     def _changes(
-        self, text: str, lines: list[str], content: list[int], texts: list[str], shape: Shape, artifacts: list[int]
+        self,
+        text: str,
+        lines: list[str],
+        content: list[int],
+        texts: list[str],
+        shape: Shape,
+        artifacts: list[int],
+        numbered: list[bool],
     ) -> tuple[list[tuple[int, int, str, str]], int, str]:
         """The edits that join the lines and remove the artifacts, as ``(start, end,
         old, new)`` in order, only those that change something; the number of
-        documents; and the text they make."""
+        documents; and the text they make. ``numbered``: see :meth:`numbered`."""
         n = len(content)
         values = shape.values
         full = shape.width
-        # where each line starts in the text (each line and its line break)
-        starts = list(map(add, accumulate(map(len, lines), initial=0), count()))
-        clines = list(map(lines.__getitem__, content))
-        # the white space before each line's text (its text is the first non-space there)
-        lead = list(map(str.find, clines, texts))
-        begins = list(map(add, map(starts.__getitem__, content), lead))  # where each text starts
-        ends = list(map(add, begins, map(len, texts)))  # and ends
+        # where each line starts: the characters and the line breaks before it
+        before_line = list(accumulate(map(len, lines), initial=0))
+
+        def start_of(i: int) -> int:
+            return before_line[i] + i
+
+        begins = list(map(add, map(before_line.__getitem__, content), content))  # where each text starts
+        # lines with white space at an edge (str.strip() returns any other line itself)
+        edged = list(compress(range(n), map(is_not, map(lines.__getitem__, content), texts)))
+        lead = [0] * n  # the white space before the text
         # page starts: a line that starts with a space or tab, or follows a removed page artifact
         page_start = [False] * n
-        for k in compress(range(n), lead):
-            if clines[k][0] in _PAGE_START:
+        for k in edged:
+            line = lines[content[k]]
+            lead[k] = len(line) - len(line.lstrip())
+            begins[k] += lead[k]
+            if line[0] in _PAGE_START:
                 page_start[k] = True
+        ends = list(map(add, begins, map(len, texts)))  # and ends
         # a gap holds a page artifact, or blank lines only
         art_gaps: list[int] = []
         if artifacts:
@@ -888,18 +928,20 @@ class Unwrap(Filter):
                     page_start[k] = True
             if artifacts[0] < content[0]:
                 page_start[0] = True
-        blank_gap = [False, *map(lt, repeat(1), map(sub, islice(content, 1, None), content))]
-        for k in art_gaps:
-            blank_gap[k] = False
+        gaps = list(map(sub, islice(content, 1, None), content))  # lines from one to the next
         plain = n - 1 - len(art_gaps)  # gaps without a page artifact in them
         blank_breaks = False
         if self.blank_paragraphs and plain:
-            blanks = sum(blank_gap)
+            blanks = plain - gaps.count(1)  # (a gap with an artifact in it is more than one line)
             blank_breaks = blanks >= 2 and 0.02 <= blanks / plain <= 0.75
+        blank_gap = None
+        if blank_breaks:
+            blank_gap = [False, *map(lt, repeat(1), gaps)]
+            for k in art_gaps:
+                blank_gap[k] = False
 
         # where paragraphs end
-        numbered = self.numbered(texts)
-        breaks = self.breaks(texts, shape, blank_gap if blank_breaks else None, page_start, numbered)
+        breaks = self.breaks(texts, shape, blank_gap, page_start, numbered)
 
         # which paragraphs start a new document
         para_starts = list(compress(range(n), breaks))
@@ -918,64 +960,92 @@ class Unwrap(Filter):
         # the new text of each join: nothing (one space where Latin words or numbers
         # meet, unless the line is filled to the edge: a dump cut every N columns splits
         # words, no space was there), a line break, or a new document's blank lines
-        glues = list(map(_GLUE.__getitem__, breaks))
+        glues = [""] * n
+        for k in para_starts:
+            glues[k] = "\n"
         for k in new_doc:
             glues[k] = self.new_doc
+        glues[0] = ""
         latin_end, latin_start = self.latin_end.search, self.latin_start.match
         first_room = full - self.indent * shape.unit
-        for j in map(_START, _ASCII.finditer("".join(map(_LAST1, texts)), 0, n - 1)):  # lines ending in ASCII
+        spaces = []
+        # (a line short of the room on it is short of full: the indent is never negative)
+        for j in compress(range(n - 1), map(gt, repeat(full), values)):
             k = j + 1
-            if not breaks[k] and values[j] < (first_room if breaks[j] else full):
+            if not breaks[k] and texts[j][-1] < "\x80" and values[j] < (first_room if breaks[j] else full):
                 if latin_end(texts[j]) and latin_start(texts[k]):
                     glues[k] = " "
+                    spaces.append(k)
+
+        # what each join replaces: with no white space at the line edges and no blank
+        # line holding white space, the line breaks only
+        if lines.count("") == len(lines) - n - len(artifacts):  # (the other lines are blank)
+            newlines = {g: "\n" * g for g in set(gaps)}
+            olds = list(map(newlines.__getitem__, gaps))
+            for k in edged:
+                if k:
+                    olds[k - 1] = text[ends[k - 1] : begins[k]]
+                if k + 1 < n:
+                    olds[k] = text[ends[k] : begins[k + 1]]
+        else:
+            olds = list(map(text.__getitem__, map(slice, islice(ends, 0, n - 1), islice(begins, 1, None))))
 
         es: list[int] = []  # where each edit starts
         ee: list[int] = []  # and ends
+        eo: list[str] = []  # the text it replaces
         en: list[str] = []  # its new text
         first = content[0]
         before = artifacts[: bisect_left(artifacts, first)]
         for j, i in enumerate(before):  # each with the blank lines after it
-            es.append(starts[i])
-            ee.append(starts[before[j + 1] if j + 1 < len(before) else first])
+            es.append(start_of(i))
+            ee.append(start_of(before[j + 1] if j + 1 < len(before) else first))
             en.append("")
         if lead[0]:
-            es.append(starts[first])
-            ee.append(starts[first] + lead[0])
+            es.append(start_of(first))
+            ee.append(start_of(first) + lead[0])
             en.append("")
+        eo.extend(map(text.__getitem__, map(slice, es, ee)))
         # the joins: from the end of one line's text to the start of the next one's,
         # those with page artifacts in between one by one
         done = 1
         for k in art_gaps:
             es.extend(ends[done - 1 : k - 1])
             ee.extend(begins[done:k])
+            eo.extend(olds[done - 1 : k - 1])
             en.extend(glues[done:k])
             pos, glue = ends[k - 1], glues[k]
             for i in artifacts[bisect_right(artifacts, content[k - 1]) : bisect_left(artifacts, content[k])]:
-                es += (pos, starts[i])
-                ee += (starts[i], starts[i + 1])
+                es += (pos, start_of(i))
+                ee += (start_of(i), start_of(i + 1))
                 en += (glue, "")
-                pos, glue = starts[i + 1], ""
+                pos, glue = start_of(i + 1), ""
             es.append(pos)
             ee.append(begins[k])
             en.append(glue)
+            eo.extend(map(text.__getitem__, map(slice, es[len(eo) :], ee[len(eo) :])))
             done = k + 1
         es.extend(ends[done - 1 : n - 1])
         ee.extend(begins[done:])
+        eo.extend(olds[done - 1 :])
         en.extend(glues[done:])
         last = content[-1]
         pos = ends[-1]
         for i in artifacts[bisect_right(artifacts, last) :]:  # each with the blank lines before it
-            end = starts[i] + len(lines[i])
+            end = start_of(i) + len(lines[i])
             es.append(pos)
             ee.append(end)
+            eo.append(text[pos:end])
             en.append("")
             pos = end
-        olds = list(map(text.__getitem__, map(slice, es, ee)))
-        changes = list(compress(zip(es, ee, olds, en), map(ne, olds, en)))
+        changes = list(compress(zip(es, ee, eo, en), map(ne, eo, en)))
         # the edits cover the text from the first artifact (or the first line) on to the
         # end of the last artifact (or line), but for the lines' texts: the result is those
-        # texts joined by the joins' new texts, between what comes before and after
-        glues[0] = ""
-        glues.append("")
-        body = "".join(chain.from_iterable(zip(glues, texts)))
-        return changes, 1 + len(new_doc), text[: starts[before[0] if before else first]] + body + text[pos:]
+        # texts joined by the joins' new texts (runs of lines without one joined at once),
+        # between what comes before and after
+        cuts = sorted(para_starts + spaces) if spaces else para_starts
+        cuts.append(n)
+        glues.append("")  # (zip() takes one more from the glues than there are runs)
+        body = "".join(
+            chain.from_iterable(zip(map(glues.__getitem__, cuts), map("".join, map(texts.__getitem__, map(slice, cuts, cuts[1:])))))
+        )
+        return changes, 1 + len(new_doc), text[: start_of(before[0] if before else first)] + body + text[pos:]
