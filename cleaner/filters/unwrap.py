@@ -157,10 +157,10 @@ class Shape:
     closing: list[bool]
     """Whether each line ends a sentence (only filled in for a wrapped text)."""
 
-    def keep(self, indices: Sequence[int]) -> Shape:
-        """The same shape, for the lines at ``indices`` only."""
-        values, closing = self.values, self.closing
-        return replace(self, values=[values[k] for k in indices], closing=[closing[k] for k in indices])
+    def keep(self, selectors: Sequence[bool]) -> Shape:
+        """The same shape, for the lines where ``selectors`` is true only."""
+        values, closing = list(compress(self.values, selectors)), list(compress(self.closing, selectors))
+        return replace(self, values=values, closing=closing)
 
 
 @dataclass
@@ -600,9 +600,7 @@ class Unwrap(Filter):
                 artifacts.update(found)
                 keep = list(map(not_, map(artifacts.__contains__, content)))
                 content, texts = list(compress(content, keep)), list(compress(texts, keep))
-                shape = replace(
-                    shape, values=list(compress(shape.values, keep)), closing=list(compress(shape.closing, keep))
-                )
+                shape = shape.keep(keep)
         if len(content) < self.min_lines:
             return text
         numbered = self._numbered_lines(scan, content, texts)
@@ -860,7 +858,9 @@ class Unwrap(Filter):
         heading, n = self.heading, len(content)
         if heading is None or self.heading_start is None:
             return self.numbered(texts)
-        firsts = scan.firsts if scan.firsts is not None else "".join(map(_FIRST, map(scan.stripped.__getitem__, scan.nonblank)))
+        firsts = scan.firsts
+        if firsts is None:
+            firsts = "".join(map(_FIRST, map(scan.stripped.__getitem__, scan.nonblank)))
         found = [False] * n
         for i in map(scan.nonblank.__getitem__, map(_START, self.heading_start.finditer(firsts))):
             k = bisect_left(content, i)
@@ -906,7 +906,8 @@ class Unwrap(Filter):
             return before_line[i] + i
 
         begins = list(map(add, map(before_line.__getitem__, content), content))  # where each text starts
-        # lines with white space at an edge (str.strip() returns any other line itself)
+        # lines with white space at an edge: str.strip() returns any other line itself (were it
+        # to copy one, that line would only be looked at here for nothing)
         edged = list(compress(range(n), map(is_not, map(lines.__getitem__, content), texts)))
         lead = [0] * n  # the white space before the text
         # page starts: a line that starts with a space or tab, or follows a removed page artifact
@@ -1045,7 +1046,6 @@ class Unwrap(Filter):
         cuts = sorted(para_starts + spaces) if spaces else para_starts
         cuts.append(n)
         glues.append("")  # (zip() takes one more from the glues than there are runs)
-        body = "".join(
-            chain.from_iterable(zip(map(glues.__getitem__, cuts), map("".join, map(texts.__getitem__, map(slice, cuts, cuts[1:])))))
-        )
+        runs = map("".join, map(texts.__getitem__, map(slice, cuts, cuts[1:])))
+        body = "".join(chain.from_iterable(zip(map(glues.__getitem__, cuts), runs)))
         return changes, 1 + len(new_doc), text[: start_of(before[0] if before else first)] + body + text[pos:]
