@@ -78,8 +78,9 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
-from itertools import accumulate, islice
-from typing import Any, Sequence
+from itertools import accumulate, chain, compress, islice, repeat
+from operator import add, ge, gt, is_not, itemgetter, lt, ne, not_, rshift, sub
+from typing import Any, Callable, Iterable, Sequence
 
 from cleaner.core import Filter, Option, Report
 
@@ -109,6 +110,34 @@ _PAGE_START = " \t"
 _PAUSES = frozenset("，、,")
 _HEADER_CHARS = 24
 _ARTIFACT_CHARS = 40
+# the first character of a line that can be a page number of the default patterns
+# (and of a bare page number); a profile's own patterns are tried on every line
+_DEFAULT_ARTIFACT_START = r"[-－—–~～·•第共\dpP]"
+_DEFAULT_HEADING_START = r"[一二三四五六七八九十百（(\d第]"
+_FIRST = itemgetter(0)
+_LAST = itemgetter(slice(-1, None))  # (the last character, or nothing)
+_START = re.Match.start
+_E2 = b"\xe2"  # the UTF-8 lead byte of U+2000-U+2FFF
+_RADICALS = re.compile(rb"\xe2[\xba-\xbf]")  # U+2E80-U+2FFF in UTF-8
+
+
+def _holds(chars: frozenset[str]) -> Callable[[str], Any]:
+    """A search for any of ``chars`` in a string (truthy when there is one)."""
+    if not chars:
+        return lambda _line: None
+    return re.compile("[%s]" % "".join(map(re.escape, sorted(chars)))).search
+
+
+def _ambiguous_counts(texts: Sequence[str], encoded: Sequence[bytes]) -> list[int] | None:
+    """For each text, its characters of U+2000-U+2E7F (``encoded``: the texts in
+    UTF-8); None when there are none. Counted by their UTF-8 lead byte, unless the
+    texts hold radicals (U+2E80-U+2FFF, the same lead byte)."""
+    blob = b"".join(encoded)
+    if _E2 not in blob:
+        return None
+    if _RADICALS.search(blob):
+        return list(map(len, map(_AMBIGUOUS.findall, texts)))
+    return list(map(bytes.count, encoded, repeat(_E2)))
 
 
 @dataclass(frozen=True)
@@ -128,10 +157,10 @@ class Shape:
     closing: list[bool]
     """Whether each line ends a sentence (only filled in for a wrapped text)."""
 
-    def keep(self, indices: Sequence[int]) -> Shape:
-        """The same shape, for the lines at ``indices`` only."""
-        values, closing = self.values, self.closing
-        return replace(self, values=[values[k] for k in indices], closing=[closing[k] for k in indices])
+    def keep(self, selectors: Sequence[bool]) -> Shape:
+        """The same shape, for the lines where ``selectors`` is true only."""
+        values, closing = list(compress(self.values, selectors)), list(compress(self.closing, selectors))
+        return replace(self, values=values, closing=closing)
 
 
 @dataclass
@@ -152,6 +181,10 @@ class _Scan:
     """The decision, made without bare numbers and repeated short lines."""
     skipped: bool
     """Whether lines were left out of the decision."""
+    nonblank: list[int]
+    """Line indices of the non-blank lines."""
+    firsts: str | None
+    """The first characters of those lines (when a search needed them)."""
 
 
 class Unwrap(Filter):
@@ -357,6 +390,9 @@ class Unwrap(Filter):
         self.header_repeats: int = c["header_min_repeats"]
         self.title_max: int = c["title_max"]
         self.heading = re.compile(c["heading_pattern"]) if c["heading_pattern"] else None
+        # the first character of a line that can start a numbered heading of the default
+        # pattern; a profile's own pattern is tried on every line
+        self.heading_start = re.compile(_DEFAULT_HEADING_START) if c["heading_pattern"] == DEFAULT_HEADING else None
         self.unit_re = re.compile(
             "[%s]*(?:(?P<latin>%s)|——|……|.)" % (re.escape(c["openers"]), _LATIN_WORD.pattern), re.S
         )
@@ -365,6 +401,17 @@ class Unwrap(Filter):
         self.latin_start = re.compile(c["latin_start"])
         self.squeezable = frozenset(c["squeezable"])
         self.punctuation = self.enders | _PAUSES | frozenset(c["closers"] + c["openers"] + c["squeezable"])
+        # whether a line holds a sentence end, a pause or any punctuation: a search, which
+        # is cheaper than a set's isdisjoint() over the line's characters
+        self.has_end, self.has_pause, self.has_punct = map(_holds, (self.enders, _PAUSES, self.punctuation))
+        # a line longer than this (in characters) is too long for any wrap width in any measure
+        # (as a whole number: an int is longer than x when it is longer than floor(x))
+        self.longest = math.floor(2 * (self.max_width + self.near_above))
+        self.artifact_start: re.Pattern[str] | None = None
+        if self.page_number is not None and patterns == DEFAULT_PAGE_NUMBERS:
+            self.artifact_start = re.compile(_DEFAULT_ARTIFACT_START)
+        elif self.page_number is None and self.bare_number is not None:
+            self.artifact_start = re.compile("[0-9]")
 
     # -- measuring ---------------------------------------------------------------------
 
@@ -372,19 +419,45 @@ class Unwrap(Filter):
         """Whether a (stripped) line ends a sentence."""
         return line.rstrip(self.closers)[-1:] in self.enders
 
+    def closings(self, texts: Sequence[str]) -> list[bool]:
+        """:meth:`closes` for each of ``texts`` (one C-level pass, no Python loop)."""
+        return list(map(self.enders.__contains__, map(_LAST, map(str.rstrip, texts, repeat(self.closers)))))
+
+    def clearly_unwrapped(self, lines: Sequence[str]) -> bool:
+        """Whether too many ``lines`` are too long for any wrap width for a text to count
+        as wrapped: the test :meth:`shape` makes first, made before anything else with
+        all lines as the bound on the count of the lines it judges (the long lines are
+        all among those; a line that long is no page number or running header). Clean
+        text (one paragraph per line) stops here after its first few long lines."""
+        needed = int(self.max_over * len(lines)) + 1  # more than max_over of them
+        if needed == 1:  # (a short text) any one will do: the longest line
+            return len(max(lines, key=len).strip()) > self.longest or self._long_lines(lines, 1)
+        return self._long_lines(lines, needed)
+
+    def _long_lines(self, lines: Sequence[str], needed: int) -> bool:
+        """Whether at least ``needed`` of ``lines`` are longer than any wrap width."""
+        longest = repeat(self.longest)
+        raw = compress(lines, map(lt, longest, map(len, lines)))
+        return len(list(islice(filter(None, map(lt, longest, map(len, map(str.strip, raw)))), needed))) >= needed
+
     def shape(self, texts: Sequence[str]) -> Shape | None:
         """Measure stripped, non-blank lines; None when there are too few to judge."""
         n = len(texts)
         if n < self.min_lines:
             return None
         # lines too long for any wrap width in any measure: a clean text, most likely
-        longest = 2 * (self.max_width + self.near_above)
-        if sum(1 for c in map(len, texts) if c > longest) > self.max_over * n:
+        chars = list(map(len, texts))
+        longest = self.longest
+        if max(chars) > longest and sum(map(lt, repeat(longest), chars)) > self.max_over * n:
             return None
         names = ("width", "narrow", "chars") if self.measure == "auto" else (self.measure,)
-        tried = [(name, 1 if name == "chars" else 2, self.lengths(texts, name)) for name in names]
+        measured = self._measures(texts, chars, names)
         best: tuple[int, str, int, int, list[int], Counter[int]] | None = None
-        for name, unit, values in tried:
+        for name in names:
+            values = measured[name]
+            if values is None:
+                continue  # the same lengths as the measure before it: never a sharper mode
+            unit = 1 if name == "chars" else 2
             lo, hi = self.min_width * unit, self.max_width * unit
             counts = Counter(values)
             inside = [(k, v) for v, k in counts.items() if lo <= v <= hi]
@@ -404,15 +477,37 @@ class Unwrap(Filter):
         over = sum(k for v, k in counts.items() if v > near_hi) / n
         if near < self.min_lines or near / n < self.min_share or over > self.max_over or peak / n < self.min_peak:
             return Shape(name, unit, mode, near / n, over, False, values, [])
-        rstrip, closers, enders = str.rstrip, self.closers, self.enders
-        closing = [rstrip(t, closers)[-1:] in enders for t in texts]
-        near_open = sum(1 for v, c in zip(values, closing) if not c and near_lo <= v <= near_hi)
+        closing = self.closings(texts)
+        near_values = {v for v in counts if near_lo <= v <= near_hi}
+        near_open = near - sum(map(near_values.__contains__, compress(values, closing)))
         share = near_open / n
-        # enough lines hold a sentence end (counted only as far as needed)
-        needed = max(1, math.ceil(self.min_sentences * n)) if self.min_sentences > 0 else 0
-        sentences = sum(1 for _ in islice((t for t in texts if not enders.isdisjoint(t)), needed)) >= needed
-        wrapped = near_open >= self.min_lines and share >= self.min_share and sentences
+        wrapped = near_open >= self.min_lines and share >= self.min_share
+        if wrapped:
+            # enough lines hold a sentence end (counted only as far as needed): the lines
+            # that end a sentence do, and as many others as it takes
+            needed = max(1, math.ceil(self.min_sentences * n)) if self.min_sentences > 0 else 0
+            needed -= closing.count(True)
+            if needed > 0:
+                holding = filter(None, map(self.has_end, compress(texts, map(not_, closing))))
+                wrapped = len(list(islice(holding, needed))) >= needed
         return Shape(name, unit, mode, share, over, wrapped, values, closing)
+
+    @staticmethod
+    def _measures(texts: Sequence[str], chars: list[int], names: Sequence[str]) -> dict[str, list[int] | None]:
+        """The lengths of ``texts`` in each measure of ``names`` (see :meth:`lengths`);
+        ``narrow`` is None when it equals ``width`` (no character of U+2000-U+2E7F)."""
+        measured: dict[str, list[int] | None] = {"chars": chars}
+        if "width" in names or "narrow" in names:
+            encoded = "\n".join(texts).encode().split(b"\n")  # (the texts hold no line break)
+            widths = list(map(rshift, map(add, map(len, encoded), chars), repeat(1)))
+            measured["width"] = widths
+            if "narrow" in names:
+                ambiguous = _ambiguous_counts(texts, encoded)
+                if ambiguous is None:
+                    measured["narrow"] = None if "width" in names else widths
+                else:
+                    measured["narrow"] = list(map(sub, widths, ambiguous))
+        return measured
 
     @staticmethod
     def lengths(texts: Sequence[str], measure: str) -> list[int]:
@@ -423,51 +518,62 @@ class Unwrap(Filter):
         chars = list(map(len, texts))
         if measure == "chars":
             return chars
-        widths = [(b + c) >> 1 for b, c in zip(map(len, map(str.encode, texts)), chars)]
-        if measure == "narrow":
-            find = _AMBIGUOUS.findall
-            widths = [w - len(find(t)) for w, t in zip(widths, texts)]
-        return widths
+        measured = Unwrap._measures(texts, chars, ("narrow",) if measure == "narrow" else ("width",))
+        return measured[measure]  # type: ignore[return-value]
 
     def remeasure(self, texts: Sequence[str], like: Shape) -> Shape:
         """``like``, for other lines: their lengths in its measure and their closings."""
-        rstrip, closers, enders = str.rstrip, self.closers, self.enders
-        closing = [rstrip(t, closers)[-1:] in enders for t in texts]
-        return replace(like, values=self.lengths(texts, like.measure), closing=closing)
+        return replace(like, values=self.lengths(texts, like.measure), closing=self.closings(texts))
 
     def scan(self, text: str) -> _Scan | None:
         """Split and measure ``text``, find its page numbers and judge whether it is
-        wrapped; None when it has too few lines to judge."""
-        if text.count("\n") < self.min_lines:
-            return None
+        wrapped; None when it has too few lines to judge, or too many long ones."""
         lines = text.split("\n")
+        if len(lines) <= self.min_lines or self.clearly_unwrapped(lines):
+            return None
         stripped = list(map(str.strip, lines))
+        nonblank = list(compress(range(len(lines)), stripped))
+        texts = list(filter(None, stripped))
         numbers: set[int] = set()
         bare: list[int] = []
         page_number, bare_number = self.page_number, self.bare_number
-        for i, s in enumerate(stripped):
-            if s and len(s) <= _ARTIFACT_CHARS:
-                if page_number is not None and page_number(s):
-                    numbers.add(i)
-                elif bare_number is not None and bare_number(s):
-                    bare.append(i)
-        content = [i for i, s in enumerate(stripped) if s and i not in numbers] if numbers else [
-            i for i, s in enumerate(stripped) if s
-        ]
-        texts = [stripped[i] for i in content]
+        firsts = None
+        if page_number is not None or bare_number is not None:
+            # only lines whose first character can start a page number (or all lines,
+            # for page number patterns of a profile's own)
+            candidates: Iterable[int] = nonblank
+            if self.artifact_start is not None:
+                firsts = "".join(map(_FIRST, texts))
+                candidates = map(nonblank.__getitem__, map(_START, self.artifact_start.finditer(firsts)))
+            for i in candidates:
+                s = stripped[i]
+                if len(s) <= _ARTIFACT_CHARS:
+                    if page_number is not None and page_number(s):
+                        numbers.add(i)
+                    elif bare_number is not None and bare_number(s):
+                        bare.append(i)
+        if numbers:
+            keep = list(map(not_, map(numbers.__contains__, nonblank)))
+            content, texts = list(compress(nonblank, keep)), list(compress(texts, keep))
+        else:
+            content = nonblank
         # the decision leaves out bare numbers and short lines repeated three times or
         # more (running headers, perhaps): they say nothing about the wrapping
         closers, enders = self.closers, self.enders
         skip = set(bare)
-        repeated = {
-            t
-            for t, k in Counter(texts).items()
-            if k >= 3 and len(t) <= _HEADER_CHARS and t.rstrip(closers)[-1:] not in enders
-        }
-        if repeated:
-            skip.update(i for i, t in zip(content, texts) if t in repeated)
-        judged = self.shape([t for i, t in zip(content, texts) if i not in skip] if skip else texts)
-        return _Scan(lines, stripped, numbers, bare, content, texts, judged, bool(skip))
+        if len(texts) - len(set(texts)) >= 2:  # else no line is there three times
+            repeated = {
+                t
+                for t, k in Counter(texts).items()
+                if k >= 3 and len(t) <= _HEADER_CHARS and t.rstrip(closers)[-1:] not in enders
+            }
+            if repeated:
+                skip.update(compress(content, map(repeated.__contains__, texts)))
+        if skip:
+            judged = self.shape(list(compress(texts, map(not_, map(skip.__contains__, content)))))
+        else:
+            judged = self.shape(texts)
+        return _Scan(lines, stripped, numbers, bare, content, texts, judged, bool(skip), nonblank, firsts)
 
     def is_wrapped(self, text: str) -> bool:
         """Whether the filter would take ``text`` for a hard-wrapped dump."""
@@ -492,25 +598,17 @@ class Unwrap(Filter):
             found = find()
             if found:
                 artifacts.update(found)
-                keep = [k for k, i in enumerate(content) if i not in artifacts]
-                content, texts, shape = [content[k] for k in keep], [texts[k] for k in keep], shape.keep(keep)
+                keep = list(map(not_, map(artifacts.__contains__, content)))
+                content, texts = list(compress(content, keep)), list(compress(texts, keep))
+                shape = shape.keep(keep)
         if len(content) < self.min_lines:
             return text
-        edits, documents = self._edits(text, lines, content, texts, shape, sorted(artifacts))
-        changes = [(start, end, text[start:end], new) for start, end, new in edits if text[start:end] != new]
-        parts: list[str] = []
-        pos = 0
-        for start, end, _, new in changes:
-            parts.append(text[pos:start])
-            parts.append(new)
-            pos = end
-        parts.append(text[pos:])
-        result = "".join(parts)
+        numbered = self._numbered_lines(scan, content, texts)
+        changes, documents, result = self._changes(text, lines, content, texts, shape, sorted(artifacts), numbered)
         if self.is_wrapped(result):
             report.warn("text looks hard-wrapped, but joining its lines did not settle it; left as it is")
             return text
-        for start, end, old, new in changes:
-            report.edit(start, end, old, new)
+        report.add(changes)
         report.facts["unwrap"] = {
             "measure": shape.measure,
             "wrap_width": shape.width,
@@ -547,9 +645,11 @@ class Unwrap(Filter):
             return bisect_right(numbers, hi) > bisect_right(numbers, lo)
 
         keys: dict[str, list[int]] = {}
-        for k, (t, v, c) in enumerate(zip(texts, shape.values, shape.closing)):
-            if v <= full and not c:
-                keys.setdefault(_DIGITS.sub("#", t), []).append(k)
+        # the short lines (v <= full: in whole numbers, v <= floor(full)) without closing punctuation
+        closing = shape.closing
+        for k in compress(range(len(texts)), map(ge, repeat(math.floor(full)), shape.values)):
+            if not closing[k]:
+                keys.setdefault(_DIGITS.sub("#", texts[k]), []).append(k)
         found: set[int] = set()
         for key, ks in keys.items():
             repeated = len(ks) >= self.header_repeats
@@ -562,7 +662,7 @@ class Unwrap(Filter):
                     found.update(content[j] for j in ks)
                     continue
             for k in ks:
-                if not repeated and not (by_page_number(k, after_only=True) and self.punctuation.isdisjoint(texts[k])):
+                if not repeated and not (by_page_number(k, after_only=True) and not self.has_punct(texts[k])):
                     continue  # a single one must follow a page number and hold no punctuation
                 p = k - 1
                 while p >= 0 and p in members:
@@ -581,22 +681,28 @@ class Unwrap(Filter):
 
     # -- paragraphs --------------------------------------------------------------------
 
-    def _pushed(self, texts: list[str], measure: str) -> list[int]:
-        """For each line, the room the start of the next line would have needed on it:
+    def _pusher(self, texts: list[str], measure: str) -> Callable[[int], int]:
+        """For a line, the room the start of the next line would have needed on it:
         its first unit that cannot be broken (opening quotes and brackets with the
         character after them, a Latin word or number with a space before it when the
-        line ends in one, a dash or an ellipsis pair, or one character)."""
-        need = [0] * len(texts)
-        unit, latin_end = self.unit_re.match, self.latin_end.search
-        pieces: list[str] = []
-        latin: list[bool] = []
-        for k in range(len(texts) - 1):
+        line ends in one, a dash or an ellipsis pair, or one character). Asked only for
+        the few lines shorter than full, so measured one at a time."""
+        unit, latin_end, last = self.unit_re.match, self.latin_end.search, len(texts) - 1
+        narrow = measure == "narrow"
+
+        def pushed(k: int) -> int:
+            if k >= last:
+                return 0
             m = unit(texts[k + 1])
-            pieces.append(m.group() if m else "")
-            latin.append(bool(m and m.group("latin") and latin_end(texts[k])))
-        for k, (w, space) in enumerate(zip(self.lengths(pieces, measure), latin)):
-            need[k] = w + space
-        return need
+            piece = m.group() if m else ""
+            latin = bool(m and m.group("latin") and latin_end(texts[k]))
+            if measure == "chars":
+                return len(piece) + latin
+            # the measure of lengths(), for one piece
+            width = (len(piece.encode()) + len(piece)) >> 1
+            return width - len(_AMBIGUOUS.findall(piece)) + latin if narrow else width + latin
+
+        return pushed
 
     def breaks(
         self,
@@ -604,26 +710,37 @@ class Unwrap(Filter):
         shape: Shape,
         blank_gap: list[bool] | None = None,
         page_start: list[bool] | None = None,
+        numbered: list[bool] | None = None,
     ) -> list[bool]:
         """For each line of a wrapped text, whether a paragraph starts there.
         ``blank_gap``: a blank line before the line ends a paragraph; ``page_start``:
-        the line starts a page (a title there is told by having no punctuation)."""
+        the line starts a page (a title there is told by having no punctuation);
+        ``numbered``: the line starts like a numbered heading (see :meth:`numbered`)."""
         n = len(texts)
         if page_start is None:
             page_start = [False] * n
+        if numbered is None:
+            numbered = self.numbered(texts)
         values, unit, full = shape.values, shape.unit, shape.width
         first = full - self.indent * unit  # the room on a paragraph's first line
         short = self.short_margin * unit
-        need = self._pushed(texts, shape.measure)
+        need: list[int | None] = [None] * n
+        pushed = self._pusher(texts, shape.measure)
         closes = shape.closing
 
         def length(k: int, room: float) -> float:
             """The line's length; a line whose next line's start did not fit is full."""
-            return room if values[k] < room < values[k] + need[k] else values[k]
+            v = values[k]
+            if v < room:
+                d = need[k]
+                if d is None:
+                    d = need[k] = pushed(k)
+                if room < v + d:
+                    return room
+            return v
 
         squeezable = self.squeezable
         squeeze_limit = full - (self.indent - 0.25) * unit
-        numbered = self.heading.match if self.heading is not None else None
 
         def squeezed_first(k: int, v: float) -> bool:
             """A first line that looks full because punctuation was squeezed into its end."""
@@ -638,35 +755,61 @@ class Unwrap(Filter):
         def looks_first(k: int) -> bool:
             return full - (self.indent + self.first_slack) * unit <= length(k, full) <= full - short
 
-        enders = self.enders
+        # The common case, a full line inside a paragraph and then a full line, found for
+        # all lines at once: line k is "easy" when line k - 1 neither ends a sentence nor
+        # falls short, and k is full (not a first line squeezed full, no numbered heading)
+        # with no blank line before it that ends a paragraph. An easy line joins when the
+        # line before it starts no paragraph and no heading is open, and leaves that so:
+        # a run of easy lines joins at once.
+        # (in whole numbers: an int v > x when v > floor(x))
+        lean = math.floor(full - short)  # a line up to this long is not full
+        squeezed = math.floor(squeeze_limit) + unit  # ... up to this long, maybe squeezed full
+        stops = set(compress(range(n), closes))  # lines after which an easy line cannot come
+        unfit = set(compress(range(n), numbered))  # lines that cannot be easy
+        for k in compress(range(n), map(ge, repeat(max(lean, squeezed)), values)):
+            if values[k] <= lean:
+                stops.add(k)
+                unfit.add(k)
+            elif texts[k][-1] in squeezable:
+                unfit.add(k)
+        unfit.update(k + 1 for k in stops)
+        if blank_gap is not None:
+            unfit.update(compress(range(n), blank_gap))
+        unfit.add(0)
+        hard = sorted(unfit)  # the lines that are not easy
+        hard.append(n)
+
+        has_end, has_pause, has_punct = self.has_end, self.has_pause, self.has_punct
         breaks = [True] * n
         # the paragraph so far is a title (no pauses) or a numbered heading, of at most
         # two lines, without a sentence end
         heading = titled = False
+        resume = 1
         for k in range(1, n):
+            if k < resume:
+                continue  # in a run of easy lines, joined
             a, b = k - 1, k
             if breaks[a]:
-                titled = _PAUSES.isdisjoint(texts[a]) and (
-                    a == 0 or page_start[a] or self.punctuation.isdisjoint(texts[a])
-                )
-                heading = enders.isdisjoint(texts[a]) and (titled or self._numbered(texts[a]))
+                titled = not has_pause(texts[a]) and (a == 0 or page_start[a] or not has_punct(texts[a]))
+                heading = (titled or numbered[a]) and not has_end(texts[a])  # (the cheaper test first)
             elif heading:
-                heading = breaks[a - 1] and enders.isdisjoint(texts[a]) and (not titled or _PAUSES.isdisjoint(texts[a]))
+                heading = breaks[a - 1] and not has_end(texts[a]) and (not titled or not has_pause(texts[a]))
+            elif k not in unfit:
+                # k and the easy lines after it join their paragraph
+                resume = hard[bisect_right(hard, k)]
+                breaks[k:resume] = [False] * (resume - k)
+                continue
             if blank_gap is not None and blank_gap[k]:
                 continue
-            if not breaks[a] and not heading and not closes[a] and values[a] > full - short:
-                # the common case, quickly: a full line inside a paragraph, then a full line
-                vb = values[b]
-                if vb > full - short and (texts[b][-1] not in squeezable or vb - unit > squeeze_limit):
-                    if numbered is None or not numbered(texts[b]):
-                        breaks[k] = False
-                        continue
+            if not breaks[a] and not heading and k not in unfit:
+                breaks[k] = False  # after a heading closed on line a
+                continue
             room = first if breaks[a] else full
             if length(a, room) <= room - short:
                 continue  # a short line ends its paragraph
             vb = length(b, full)
-            if closes[a] and enders.isdisjoint(texts[b]) and (
-                (page_start[b] and _PAUSES.isdisjoint(texts[b]) and not looks_full(b + 1))
+            if closes[a] and not has_end(texts[b]) and (
+                (page_start[b] and not has_pause(texts[b]) and not looks_full(b + 1))
                 or (b + 1 < n and not closes[b + 1] and looks_first(b + 1))
             ):
                 # a title: at the top of a page, without its own next line; or as wide as
@@ -674,24 +817,26 @@ class Unwrap(Filter):
                 continue
             if heading and closes[b] and vb <= full - short:
                 continue  # a title or numbered heading that filled its line(s): b is no tail of it
-            if not closes[b] and values[b] <= first < values[b] + need[b] <= full:
-                vb = first  # a first line the next word did not fit on
-            if self._numbered(texts[b]) and (
-                closes[a] or heading or (enders.isdisjoint(texts[a]) and _PAUSES.isdisjoint(texts[a]))
-            ):
+            if not closes[b] and values[b] <= first:
+                d = need[b]
+                if d is None:
+                    d = need[b] = pushed(b)
+                if first < values[b] + d <= full:
+                    vb = first  # a first line the next word did not fit on
+            if numbered[b] and (closes[a] or heading or (not has_end(texts[a]) and not has_pause(texts[a]))):
                 continue  # after a sentence or a heading, a numbered heading or item starts a paragraph
             if vb > full - short:
                 # b is full, or looks full because punctuation was squeezed into its end
                 if not squeezed_first(b, vb):
                     breaks[k] = False
                 elif heading:
-                    breaks[k] = not enders.isdisjoint(texts[b])  # a sentence is no heading's tail
+                    breaks[k] = bool(has_end(texts[b]))  # a sentence is no heading's tail
                 else:
                     breaks[k] = closes[a] and (not closes[b] or looks_full(b + 1))
             elif vb >= full - (self.indent + self.first_slack) * unit:
                 # b lost a paragraph indent, unless it is the tail of a's paragraph (a tail
                 # ends a sentence, and the line after it starts a paragraph of its own)
-                if heading and not enders.isdisjoint(texts[b]):
+                if heading and has_end(texts[b]):
                     breaks[k] = True
                 elif closes[a]:
                     # after a finished sentence b starts a paragraph, unless it ends one
@@ -707,90 +852,200 @@ class Unwrap(Filter):
                 breaks[k] = closes[a] and not closes[b]
         return breaks
 
-    def _numbered(self, line: str) -> bool:
-        return bool(self.heading and self.heading.match(line))
+    def _numbered_lines(self, scan: _Scan, content: list[int], texts: list[str]) -> list[bool]:
+        """:meth:`numbered` for the lines at ``content``, with the first characters of
+        the scan's non-blank lines."""
+        heading, n = self.heading, len(content)
+        if heading is None or self.heading_start is None:
+            return self.numbered(texts)
+        firsts = scan.firsts
+        if firsts is None:
+            firsts = "".join(map(_FIRST, map(scan.stripped.__getitem__, scan.nonblank)))
+        found = [False] * n
+        for i in map(scan.nonblank.__getitem__, map(_START, self.heading_start.finditer(firsts))):
+            k = bisect_left(content, i)
+            if k < n and content[k] == i and heading.match(texts[k]):
+                found[k] = True
+        return found
 
-    def _edits(
-        self, text: str, lines: list[str], content: list[int], texts: list[str], shape: Shape, artifacts: list[int]
-    ) -> tuple[list[tuple[int, int, str]], int]:
-        starts = list(accumulate((len(line) + 1 for line in lines), initial=0))
+    def numbered(self, texts: Sequence[str]) -> list[bool]:
+        """For each (stripped) line, whether it starts like a numbered heading or list
+        item (``heading_pattern``); with the default pattern, tried only on the lines
+        whose first character can start one."""
+        heading = self.heading
+        if heading is None:
+            return [False] * len(texts)
+        if self.heading_start is None:
+            return list(map(bool, map(heading.match, texts)))
+        found = [False] * len(texts)
+        for k in map(_START, self.heading_start.finditer("".join(map(_FIRST, texts)))):
+            if heading.match(texts[k]):
+                found[k] = True
+        return found
+
+    def _changes(
+        self,
+        text: str,
+        lines: list[str],
+        content: list[int],
+        texts: list[str],
+        shape: Shape,
+        artifacts: list[int],
+        numbered: list[bool],
+    ) -> tuple[list[tuple[int, int, str, str]], int, str]:
+        """The edits that join the lines and remove the artifacts, as ``(start, end,
+        old, new)`` in order, only those that change something; the number of
+        documents; and the text they make. ``numbered``: see :meth:`numbered`."""
         n = len(content)
         values = shape.values
         full = shape.width
-        lead = [len(lines[i]) - len(lines[i].lstrip()) for i in content]
-        # page starts: a line that starts with a space or tab, or follows a removed artifact
-        page_start = [lines[i][:1] in _PAGE_START for i in content]
+        # where each line starts: the characters and the line breaks before it
+        before_line = list(accumulate(map(len, lines), initial=0))
+
+        def start_of(i: int) -> int:
+            return before_line[i] + i
+
+        begins = list(map(add, map(before_line.__getitem__, content), content))  # where each text starts
+        # lines with white space at an edge: str.strip() returns any other line itself (were it
+        # to copy one, that line would only be looked at here for nothing)
+        edged = list(compress(range(n), map(is_not, map(lines.__getitem__, content), texts)))
+        lead = [0] * n  # the white space before the text
+        # page starts: a line that starts with a space or tab, or follows a removed page artifact
+        page_start = [False] * n
+        for k in edged:
+            line = lines[content[k]]
+            lead[k] = len(line) - len(line.lstrip())
+            begins[k] += lead[k]
+            if line[0] in _PAGE_START:
+                page_start[k] = True
+        ends = list(map(add, begins, map(len, texts)))  # and ends
         # a gap holds a page artifact, or blank lines only
-        arts = [False] * n
+        art_gaps: list[int] = []
         if artifacts:
-            for k in range(1, n):
-                if bisect_right(artifacts, content[k]) > bisect_right(artifacts, content[k - 1]):
-                    arts[k] = page_start[k] = True
-            if bisect_left(artifacts, content[0]) > 0:
+            for i in artifacts:
+                k = bisect_left(content, i)
+                if 0 < k < n and (not art_gaps or art_gaps[-1] != k):
+                    art_gaps.append(k)
+                    page_start[k] = True
+            if artifacts[0] < content[0]:
                 page_start[0] = True
-        blank_gap = [b - a > 1 and not art for a, b, art in zip([-1, *content], content, arts)]
-        blank_gap[0] = False
-        plain = n - 1 - sum(arts)  # gaps without a page artifact in them
+        gaps = list(map(sub, islice(content, 1, None), content))  # lines from one to the next
+        plain = n - 1 - len(art_gaps)  # gaps without a page artifact in them
         blank_breaks = False
         if self.blank_paragraphs and plain:
-            blanks = sum(blank_gap)
+            blanks = plain - gaps.count(1)  # (a gap with an artifact in it is more than one line)
             blank_breaks = blanks >= 2 and 0.02 <= blanks / plain <= 0.75
+        blank_gap = None
+        if blank_breaks:
+            blank_gap = [False, *map(lt, repeat(1), gaps)]
+            for k in art_gaps:
+                blank_gap[k] = False
 
         # where paragraphs end
-        breaks = self.breaks(texts, shape, blank_gap if blank_breaks else None, page_start)
+        breaks = self.breaks(texts, shape, blank_gap, page_start, numbered)
 
         # which paragraphs start a new document
-        para_starts = [k for k in range(n) if breaks[k]]
-        new_doc = set()
-        for j, k in enumerate(para_starts):
-            if j == 0 or not page_start[k]:
-                continue
+        para_starts = list(compress(range(n), breaks))
+        new_doc = []
+        for j in compress(range(1, len(para_starts)), map(page_start.__getitem__, islice(para_starts, 1, None))):
+            k = para_starts[j]
             end = para_starts[j + 1] if j + 1 < len(para_starts) else n
             if not shape.closing[k - 1] or shape.closing[end - 1]:
                 continue
             if sum(values[k:end]) > self.title_max * shape.unit:
                 continue
-            if self.heading is not None and self.heading.match(texts[k]):
+            if numbered[k]:
                 continue
-            new_doc.add(k)
+            new_doc.append(k)
 
-        edits: list[tuple[int, int, str]] = []
+        # the new text of each join: nothing (one space where Latin words or numbers
+        # meet, unless the line is filled to the edge: a dump cut every N columns splits
+        # words, no space was there), a line break, or a new document's blank lines
+        glues = [""] * n
+        for k in para_starts:
+            glues[k] = "\n"
+        for k in new_doc:
+            glues[k] = self.new_doc
+        glues[0] = ""
+        latin_end, latin_start = self.latin_end.search, self.latin_start.match
+        first_room = full - self.indent * shape.unit
+        spaces = []
+        # (a line short of the room on it is short of full: the indent is never negative)
+        for j in compress(range(n - 1), map(gt, repeat(full), values)):
+            k = j + 1
+            if not breaks[k] and texts[j][-1] < "\x80" and values[j] < (first_room if breaks[j] else full):
+                if latin_end(texts[j]) and latin_start(texts[k]):
+                    glues[k] = " "
+                    spaces.append(k)
+
+        # what each join replaces: with no white space at the line edges and no blank
+        # line holding white space, the line breaks only
+        if lines.count("") == len(lines) - n - len(artifacts):  # (the other lines are blank)
+            newlines = {g: "\n" * g for g in set(gaps)}
+            olds = list(map(newlines.__getitem__, gaps))
+            for k in edged:
+                if k:
+                    olds[k - 1] = text[ends[k - 1] : begins[k]]
+                if k + 1 < n:
+                    olds[k] = text[ends[k] : begins[k + 1]]
+        else:
+            olds = list(map(text.__getitem__, map(slice, islice(ends, 0, n - 1), islice(begins, 1, None))))
+
+        es: list[int] = []  # where each edit starts
+        ee: list[int] = []  # and ends
+        eo: list[str] = []  # the text it replaces
+        en: list[str] = []  # its new text
         first = content[0]
         before = artifacts[: bisect_left(artifacts, first)]
         for j, i in enumerate(before):  # each with the blank lines after it
-            edits.append((starts[i], starts[before[j + 1] if j + 1 < len(before) else first], ""))
+            es.append(start_of(i))
+            ee.append(start_of(before[j + 1] if j + 1 < len(before) else first))
+            en.append("")
         if lead[0]:
-            edits.append((starts[first], starts[first] + lead[0], ""))
-        latin_end, latin_start, append = self.latin_end.search, self.latin_start.match, edits.append
-        for k in range(1, n):
-            a, b = content[k - 1], content[k]
-            a_end = starts[a] + lead[k - 1] + len(texts[k - 1])
-            b_start = starts[b] + lead[k]
-            if not breaks[k]:
-                glue = ""
-                # Latin words or numbers meet: one space, unless the line is filled to
-                # the edge (a dump cut every N columns splits words: no space was there)
-                room = full - self.indent * shape.unit if breaks[k - 1] else full
-                if values[k - 1] < room and texts[k - 1][-1] < "\x80":
-                    if latin_end(texts[k - 1]) and latin_start(texts[k]):
-                        glue = " "
-            elif k in new_doc:
-                glue = self.new_doc
-            else:
-                glue = "\n"
-            if arts[k]:
-                pos = a_end
-                for i in artifacts[bisect_right(artifacts, a) : bisect_left(artifacts, b)]:
-                    append((pos, starts[i], glue))
-                    append((starts[i], starts[i + 1], ""))
-                    pos, glue = starts[i + 1], ""
-                append((pos, b_start, glue))
-            else:
-                append((a_end, b_start, glue))
+            es.append(start_of(first))
+            ee.append(start_of(first) + lead[0])
+            en.append("")
+        eo.extend(map(text.__getitem__, map(slice, es, ee)))
+        # the joins: from the end of one line's text to the start of the next one's,
+        # those with page artifacts in between one by one
+        done = 1
+        for k in art_gaps:
+            es.extend(ends[done - 1 : k - 1])
+            ee.extend(begins[done:k])
+            eo.extend(olds[done - 1 : k - 1])
+            en.extend(glues[done:k])
+            pos, glue = ends[k - 1], glues[k]
+            for i in artifacts[bisect_right(artifacts, content[k - 1]) : bisect_left(artifacts, content[k])]:
+                es += (pos, start_of(i))
+                ee += (start_of(i), start_of(i + 1))
+                en += (glue, "")
+                pos, glue = start_of(i + 1), ""
+            es.append(pos)
+            ee.append(begins[k])
+            en.append(glue)
+            eo.extend(map(text.__getitem__, map(slice, es[len(eo) :], ee[len(eo) :])))
+            done = k + 1
+        es.extend(ends[done - 1 : n - 1])
+        ee.extend(begins[done:])
+        eo.extend(olds[done - 1 :])
+        en.extend(glues[done:])
         last = content[-1]
-        pos = starts[last] + len(lines[last].rstrip())
+        pos = ends[-1]
         for i in artifacts[bisect_right(artifacts, last) :]:  # each with the blank lines before it
-            end = starts[i] + len(lines[i])
-            edits.append((pos, end, ""))
+            end = start_of(i) + len(lines[i])
+            es.append(pos)
+            ee.append(end)
+            eo.append(text[pos:end])
+            en.append("")
             pos = end
-        return edits, 1 + len(new_doc)
+        changes = list(compress(zip(es, ee, eo, en), map(ne, eo, en)))
+        # the edits cover the text from the first artifact (or the first line) on to the
+        # end of the last artifact (or line), but for the lines' texts: the result is those
+        # texts joined by the joins' new texts (runs of lines without one joined at once),
+        # between what comes before and after
+        cuts = sorted(para_starts + spaces) if spaces else para_starts
+        cuts.append(n)
+        glues.append("")  # (zip() takes one more from the glues than there are runs)
+        runs = map("".join, map(texts.__getitem__, map(slice, cuts, cuts[1:])))
+        body = "".join(chain.from_iterable(zip(map(glues.__getitem__, cuts), runs)))
+        return changes, 1 + len(new_doc), text[: start_of(before[0] if before else first)] + body + text[pos:]

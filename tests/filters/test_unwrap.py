@@ -376,3 +376,66 @@ def test_line_soup_idempotent_and_accounted(lines, seps, width):
     assert replay(text, report) == out
     _han_accounted(text, out, report)
     assert unwrap(out)[0] == out
+
+
+# -- fast paths (each must change nothing the full path would do) ----------------------
+
+
+def _ambiguous_reference(line: str) -> int:
+    return sum(1 for ch in line if "\u2000" <= ch <= "\u2e7f")
+
+
+@pytest.mark.parametrize("measure", ["chars", "width", "narrow"])
+def test_lengths_match_their_definition(measure):
+    """Line lengths are measured in bulk (UTF-8 lead bytes for the narrow count, unless
+    radicals of U+2E80-U+2FFF share that lead byte): the same as character by character."""
+    texts = [
+        "近年来，我县“坚持”把人才——工作……摆在",
+        "abc 123 def",
+        "⺀部首⼀与“引号”同在",  # radicals: counted by character
+        "𠀀扩展B区的字与emoji😀",
+        "é·ü“”",
+        "\u2000\u2e7f\u2e80\u2fff",
+    ]
+    for chosen in (texts, texts[:2], [t for t in texts if not re.search("[\u2e80-\u2fff]", t)]):
+        got = Unwrap.lengths(chosen, measure)
+        for line, value in zip(chosen, got):
+            width = (len(line.encode()) + len(line)) // 2
+            expected = {"chars": len(line), "width": width, "narrow": width - _ambiguous_reference(line)}[measure]
+            assert value == expected, line
+
+
+def test_long_lines_made_of_white_space_do_not_reject_a_wrapped_text():
+    """Clean text is rejected by its long lines before anything else; a line is long by
+    its text, not by the white space around it."""
+    lines = wrap(P1 + P2 + P3, 15)
+    padded = [line + " " * 200 if i % 2 else "\u3000" * 130 + line for i, line in enumerate(lines[:-1])]
+    text = "\n".join(padded + lines[-1:]) + "\n"  # (white space after the last line stays)
+    out, report = unwrap(text)
+    assert out == P1 + P2 + P3 + "\n"
+    assert replay(text, report) == out
+
+
+def test_blank_lines_holding_white_space_are_replaced_with_the_break():
+    lines = wrap(P1, 15) + wrap(P2, 15)
+    text = "\n \n".join(lines[:4]) + "\n\t\n\n" + "\n\u3000\n".join(lines[4:]) + "\n"
+    out, report = unwrap(text)
+    assert out == P1 + "\n" + P2 + "\n"
+    assert replay(text, report) == out
+    assert any("\t" in e.old for e in report.edits) and any("\u3000" in e.old for e in report.edits)
+
+
+def test_page_number_patterns_of_a_profile_are_tried_on_every_line():
+    """The default patterns are tried only on lines whose first character can start
+    one; a profile's own patterns on all."""
+    lines = wrap(P1 + P2, 15)
+    text = "\n".join(lines[:3] + ["[3]"] + lines[3:]) + "\n"
+    assert "[3]" in unwrap(text)[0]
+    assert unwrap(text, page_numbers=[r"\[\d+\]"])[0] == P1 + P2 + "\n"
+
+
+def test_heading_pattern_of_a_profile_is_tried_on_every_line():
+    heading = "甲．工作开展情况"
+    text = typeset([P1, heading, P2], 16, titles=lambda i, p: i == 1)
+    out = unwrap(text, heading_pattern=r"[甲乙丙丁][．.]")[0]
+    assert paragraphs(out) == [P1, heading, P2]
