@@ -155,10 +155,10 @@ class Markers(Filter):
             return None
         if heads is None:
             return self.markers_only
-        patterns = self._markers_for.get(heads, self)
-        if patterns is self:
+        patterns = self._markers_for.get(heads)
+        if patterns is None:
             patterns = self._markers_for[heads] = _compile([m for h, m in self._headed if h in heads], [])
-        return patterns  # type: ignore[return-value]
+        return patterns
 
 
 class _Patterns(NamedTuple):

@@ -120,8 +120,8 @@ class Placeholders(Filter):
         self._body = body.replace("{exceptions}", excepted)
         self._pattern = re.compile(ph + self._body)
         self._patterns: dict[str, re.Pattern[str]] = {}
-        self._sep = next(c for c in "\n\x00\x01\x02" if c not in chars and c != ".")
-        """Joins the runs for one translate: a character no run holds."""
+        self._sep = next(c for c in map(chr, range(10, 0x110000)) if c not in chars and c not in (".", self._mark))
+        """Joins the runs for one translate: a character no run holds and none becomes."""
 
     def _for(self, present: str) -> re.Pattern[str]:
         """The pattern for a text that holds only the placeholder characters
