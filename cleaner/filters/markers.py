@@ -98,6 +98,12 @@ class Markers(Filter):
         # times faster than for a class.
         self._headed = [(m[:2], pattern) for m, pattern in zip(longest_first, markers)]
         self._markers_for: dict[tuple[str, ...], _Patterns | None] = {}
+        # The first characters of every trigger, when every marker and notice has one:
+        # a text with none of them needs nothing more.
+        self._first_chars: str | None = None
+        if self.marker_triggers is not None and self.notice_triggers is not None:
+            triggers = (*self.marker_triggers, *self.notice_triggers)
+            self._first_chars = "".join(sorted({t[0] for t in triggers if t}))
 
     def apply(self, text: str, report: Report) -> str:
         truncated = False
@@ -136,6 +142,8 @@ class Markers(Filter):
 
     def _pattern(self, text: str) -> _Patterns | None:
         """The smallest pattern that can match in ``text`` (a cheap ``in`` test first)."""
+        if self._first_chars is not None and not any(map(text.__contains__, self._first_chars)):
+            return None  # the usual case: no trigger can be in the text
         heads: tuple[str, ...] | None = None
         if self.markers_only is None:
             has_marker = False

@@ -101,7 +101,7 @@ class Placeholders(Filter):
         self._chars = "".join(dict.fromkeys(chars))
         # Text whose only placeholder characters are the mark itself cannot change
         # (a clean text, above all on the chain's settling passes): skip it.
-        self._trigger = frozenset(chars) - {self._mark}
+        self._trigger_chars = "".join(sorted(set(chars) - {self._mark}))
         exceptions: list[str] = self.config["exceptions"]
         self._exceptions: Any = None
         excepted = ""
@@ -135,9 +135,10 @@ class Placeholders(Filter):
         return pattern
 
     def apply(self, text: str, report: Report) -> str:
-        present = "".join(filter(text.__contains__, self._chars))
-        if not self._trigger.intersection(present):
+        holds = text.__contains__
+        if not any(map(holds, self._trigger_chars)):
             return text
+        present = "".join(filter(holds, self._chars))
         if self._exceptions is not None:
             return self._apply_each(text, report)
         pattern = self._for(present)
