@@ -80,7 +80,8 @@ class Whitespace(Filter):
             rf"|(?=[{chinese}{shared}\n]|\Z))"
         )
         # The same candidates, each a whole run of spaces, sorted by what becomes of
-        # them, so that only the rare doubtful ones need Python:
+        # them when line edges are stripped, so that only the rare doubtful ones need
+        # Python:
         #   "drop": a line edge or a Chinese character on either side: removed;
         #   "shared": shared punctuation on a side: _replace decides;
         #   neither: two or more spaces, or one that is not an ASCII space: one space.
