@@ -118,6 +118,7 @@ class Placeholders(Filter):
                 self._exceptions = regex.compile(joined)
                 excepted = ""
         self._body = body.replace("{exceptions}", excepted)
+        self._ph = ph
         self._pattern = re.compile(ph + self._body)
         self._patterns: dict[str, re.Pattern[str]] = {}
         self._sep = next(c for c in map(chr, range(10, 0x110000)) if c not in chars and c not in (".", self._mark))
@@ -125,13 +126,14 @@ class Placeholders(Filter):
 
     def _for(self, present: str) -> re.Pattern[str]:
         """The pattern for a text that holds only the placeholder characters
-        ``present``: its first character is one of them, which finds the same runs in
-        such a text. One character makes it a literal, which re looks for several
-        times faster than a class. The whole run is a group, for ``split``."""
-        pattern = self._patterns.get(present)
+        ``present``, the whole run a group (for ``split``). When that is one character,
+        the run starts with it: a literal, which re looks for several times faster than
+        a class (and finds the same runs in such a text). Built when first needed."""
+        key = present if len(present) == 1 else ""
+        pattern = self._patterns.get(key)
         if pattern is None:
-            first = re.escape(present) if len(present) == 1 else f"[{re.escape(present)}]"
-            pattern = self._patterns[present] = re.compile(f"({first}{self._body})")
+            first = re.escape(present) if key else self._ph
+            pattern = self._patterns[key] = re.compile(f"({first}{self._body})")
         return pattern
 
     def apply(self, text: str, report: Report) -> str:
