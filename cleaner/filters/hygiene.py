@@ -22,12 +22,14 @@ Never: NFKC or any width folding (``，`` stays ``，``, ``８`` stays ``８``);
 that does not open a known HTML tag (``a<b``, ``x < y``, ``《》``, ``<xyz>``); an ``&``
 that does not start a known entity (``R&D``, ``AT&T``); the line structure beyond
 the breaks above (no line is joined, no blank line removed). Entity and tag work is
-skipped when the text has no ``&`` or ``<``.
+skipped when the text has no ``&`` or ``<``; a text with neither, no invisible character
+and already in NFC is returned as it is after one scan.
 """
 from __future__ import annotations
 
 import html
 import re
+import sys
 import unicodedata
 from typing import Any, Callable
 
@@ -69,6 +71,82 @@ _SCRIPT_STYLE = r"(?P<block>script|style)\b[^<>\n]{0,500}>.{0,50000}?</(?P=block
 _COMMENT = r"!--.{0,20000}?-->|![A-Za-z][^<>\n]{0,500}>"
 _SPACES = re.compile("[ \t]*")
 _ATTRS = r"""(?:[ \t](?:[^<>"'\n]|"[^"\n]{0,500}"|'[^'\n]{0,500}'){0,2000})?/?>"""
+
+
+# -- the quick test for text that needs no work -------------------------------
+#
+# Text without "&" and "<" is left alone when it holds no invisible character and is
+# in NFC. Both are learned in one scan of a character class: the invisible characters
+# together with every BMP character that can keep a text from being NFC ("suspects").
+# A text without suspects is NFC: it has no character with a canonical decomposition
+# (other than Hangul syllables, which decompose and compose back to themselves), no
+# combining mark to reorder, and no character that composes with the one before it
+# (second halves of canonical compositions, Hangul medial vowels and final
+# consonants), so composing its decomposition gives it back unchanged. Characters
+# beyond the BMP are not in the class (a range there would make the scan of every
+# text slower); a text that may hold one gets the full NFC check instead.
+
+_NFC_SUSPECTS_VERSION = "14.0.0"
+_NFC_SUSPECTS = """
+00C0-00C5 00C7-00CF 00D1-00D6 00D9-00DD 00E0-00E5 00E7-00EF 00F1-00F6 00F9-00FD
+00FF-010F 0112-0125 0128-0130 0134-0137 0139-013E 0143-0148 014C-0151 0154-0165
+0168-017E 01A0-01A1 01AF-01B0 01CD-01DC 01DE-01E3 01E6-01F0 01F4-01F5 01F8-021B
+021E-021F 0226-0233 0300-034E 0350-036F 0374 037E 0385-038A 038C 038E-0390 03AA-03B0
+03CA-03CE 03D3-03D4 0400-0401 0403 0407 040C-040E 0419 0439 0450-0451 0453 0457
+045C-045E 0476-0477 0483-0487 04C1-04C2 04D0-04D3 04D6-04D7 04DA-04DF 04E2-04E7
+04EA-04F5 04F8-04F9 0591-05BD 05BF 05C1-05C2 05C4-05C5 05C7 0610-061A 0622-0626
+064B-065F 0670 06C0 06C2 06D3 06D6-06DC 06DF-06E4 06E7-06E8 06EA-06ED 0711 0730-074A
+07EB-07F3 07FD 0816-0819 081B-0823 0825-0827 0829-082D 0859-085B 0898-089F 08CA-08E1
+08E3-08FF 0929 0931 0934 093C 094D 0951-0954 0958-095F 09BC 09BE 09CB-09CD 09D7
+09DC-09DD 09DF 09FE 0A33 0A36 0A3C 0A4D 0A59-0A5B 0A5E 0ABC 0ACD 0B3C 0B3E 0B48
+0B4B-0B4D 0B56-0B57 0B5C-0B5D 0B94 0BBE 0BCA-0BCD 0BD7 0C3C 0C48 0C4D 0C55-0C56 0CBC
+0CC0 0CC2 0CC7-0CC8 0CCA-0CCB 0CCD 0CD5-0CD6 0D3B-0D3C 0D3E 0D4A-0D4D 0D57 0DCA 0DCF
+0DDA 0DDC-0DDF 0E38-0E3A 0E48-0E4B 0EB8-0EBA 0EC8-0ECB 0F18-0F19 0F35 0F37 0F39 0F43
+0F4D 0F52 0F57 0F5C 0F69 0F71-0F76 0F78 0F7A-0F7D 0F80-0F84 0F86-0F87 0F93 0F9D 0FA2
+0FA7 0FAC 0FB5 0FB7 0FB9 0FC6 1026 102E 1037 1039-103A 108D 1161-1175 11A8-11C2
+135D-135F 1714-1715 1734 17D2 17DD 18A9 1939-193B 1A17-1A18 1A60 1A75-1A7C 1A7F
+1AB0-1ABD 1ABF-1ACE 1B06 1B08 1B0A 1B0C 1B0E 1B12 1B34-1B35 1B3B 1B3D 1B40-1B41
+1B43-1B44 1B6B-1B73 1BAA-1BAB 1BE6 1BF2-1BF3 1C37 1CD0-1CD2 1CD4-1CE0 1CE2-1CE8 1CED
+1CF4 1CF8-1CF9 1DC0-1E99 1E9B 1EA0-1EF9 1F00-1F15 1F18-1F1D 1F20-1F45 1F48-1F4D
+1F50-1F57 1F59 1F5B 1F5D 1F5F-1F7D 1F80-1FB4 1FB6-1FBC 1FBE 1FC1-1FC4 1FC6-1FD3
+1FD6-1FDB 1FDD-1FEF 1FF2-1FF4 1FF6-1FFD 2000-2001 20D0-20DC 20E1 20E5-20F0 2126
+212A-212B 219A-219B 21AE 21CD-21CF 2204 2209 220C 2224 2226 2241 2244 2247 2249 2260
+2262 226D-2271 2274-2275 2278-2279 2280-2281 2284-2285 2288-2289 22AC-22AF 22E0-22E3
+22EA-22ED 2329-232A 2ADC 2CEF-2CF1 2D7F 2DE0-2DFF 302A-302F 304C 304E 3050 3052 3054
+3056 3058 305A 305C 305E 3060 3062 3065 3067 3069 3070-3071 3073-3074 3076-3077
+3079-307A 307C-307D 3094 3099-309A 309E 30AC 30AE 30B0 30B2 30B4 30B6 30B8 30BA 30BC
+30BE 30C0 30C2 30C5 30C7 30C9 30D0-30D1 30D3-30D4 30D6-30D7 30D9-30DA 30DC-30DD 30F4
+30F7-30FA 30FE A66F A674-A67D A69E-A69F A6F0-A6F1 A806 A82C A8C4 A8E0-A8F1 A92B-A92D
+A953 A9B3 A9C0 AAB0 AAB2-AAB4 AAB7-AAB8 AABE-AABF AAC1 AAF6 ABED F900-FA0D FA10 FA12
+FA15-FA1E FA20 FA22 FA25-FA26 FA2A-FA6D FA70-FAD9 FB1D-FB1F FB2A-FB36 FB38-FB3C FB3E
+FB40-FB41 FB43-FB44 FB46-FB4E FE20-FE2F
+"""
+"""The BMP NFC suspects of Unicode 14.0, the version of Python 3.11's ``unicodedata``
+(the tests derive the table from it). With another version the quick test leaves NFC
+to the full check."""
+
+
+def _nfc_suspects() -> str | None:
+    """The suspects as a regex class body, or None when the table does not fit the
+    ``unicodedata`` at hand."""
+    if unicodedata.unidata_version != _NFC_SUSPECTS_VERSION:
+        return None
+    body = []
+    for item in _NFC_SUSPECTS.split():
+        first, _, last = item.partition("-")
+        body.append(f"\\u{first}-\\u{last}" if last else f"\\u{first}")
+    return "".join(body)
+
+
+_UCS4_EMPTY = sys.getsizeof("\U00010000") - 4
+"""``sys.getsizeof`` of a str of 4-byte characters, less 4 bytes per character."""
+
+
+def _may_hold_astral(text: str) -> bool:
+    """False only when ``text`` certainly holds no character beyond the BMP: CPython
+    keeps such a character only in a string of 4 bytes per character, and any such
+    string is at least this large (a cached UTF-8 copy only adds to the size)."""
+    return sys.getsizeof(text) >= _UCS4_EMPTY + 4 * len(text)
 
 
 class Hygiene(Filter):
@@ -124,6 +202,14 @@ class Hygiene(Filter):
         parts.append(tag)
         self.markup = re.compile("<(?:" + "|".join(parts) + ")", re.IGNORECASE | re.DOTALL)
         self.nfc = bool(cfg["nfc"])
+        # One scan finds any "&", "<", invisible character or NFC suspect (see above):
+        # a class scan costs the same for any number of characters, while an "in" test
+        # for "&" or "<" would add a tenth of it each. Two classes in an alternation: re
+        # joins them into one class when neither is negated, and a user's body stays whole.
+        suspects = _nfc_suspects() if self.nfc else None
+        self._work = re.compile(f"[{cfg['invisible']}]|[&<{suspects or ''}]")
+        self._nfc_check_all = self.nfc and not suspects
+        """NFC needs the full check even when the scan found no suspect."""
 
     # -- entities -----------------------------------------------------------
 
@@ -212,6 +298,17 @@ class Hygiene(Filter):
     # -- the filter ---------------------------------------------------------
 
     def apply(self, text: str, report: Report) -> str:
+        # Text that has nothing to decode or strip and is NFC (the usual case, and the
+        # chain's settling pass) is returned after a few quick tests.
+        if self._work.search(text) is None and (
+            not self.nfc
+            or not (self._nfc_check_all or _may_hold_astral(text))
+            or unicodedata.is_normalized("NFC", text)
+        ):
+            return text
+        return self._apply(text, report)
+
+    def _apply(self, text: str, report: Report) -> str:
         # The steps run one after another; their edits are composed so that every
         # reported span lies in the text this filter received.
         edits: list[Span] = []

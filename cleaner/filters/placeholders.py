@@ -33,6 +33,8 @@ and other punctuation between runs.
 from __future__ import annotations
 
 import re
+from itertools import accumulate, compress
+from operator import ne
 from typing import Any
 
 import regex
@@ -83,36 +85,93 @@ class Placeholders(Filter):
         right_ok = f"(?![{_ALNUM}]|\\.[{_LETTER}])"
         if self.config["capital_before_han"]:
             right_ok = f"(?:{right_ok}|(?=[A-Z][{HAN_RANGES}]))"
-        # The first placeholder character is consumed before the look-behinds, so the
-        # engine skips quickly from one candidate character to the next.
-        self._pattern = re.compile(
-            f"{ph}(?<!{ph}{ph})(?<!{ph}\\.{ph})(?<![{_LETTER}]{ph})(?<![{_LETTER}]\\.{ph})"
+        # The pattern without its first character: that is consumed before the look-
+        # behinds, so the engine skips quickly from one candidate character to the
+        # next. The cheap look-behinds come first: most characters of a run fail one.
+        # (No placeholder character or letter before the run, nor before a dot before it.)
+        before = f"[{_LETTER}{re.escape(chars)}]"
+        body = (
+            f"(?<!{before}{ph})(?<!{before}\\.{ph})"
+            "{exceptions}"
             f"(?>{ph}*+(?:\\.{ph}+)*+)"
             f"{right_ok}"
         )
         self._mark: str = self.config["mark"]
         self._translate = str.maketrans(dict.fromkeys(chars, self._mark))
+        self._chars = "".join(dict.fromkeys(chars))
         # Text whose only placeholder characters are the mark itself cannot change
         # (a clean text, above all on the chain's settling passes): skip it.
-        self._trigger = frozenset(chars) - {self._mark}
+        self._trigger_chars = "".join(sorted(set(chars) - {self._mark}))
         exceptions: list[str] = self.config["exceptions"]
         self._exceptions: Any = None
+        excepted = ""
         if exceptions:
             joined = "|".join(f"(?:{p})" for p in exceptions)
+            # The exceptions go into the pattern, tried where a run starts: the look-
+            # behind steps back over the run's first character and looks ahead from
+            # there. No Python call per run; runs inside a run cannot match, so
+            # skipping a run character by character finds nothing more.
+            excepted = f"(?<!(?=(?:{joined})){ph})"
             try:
-                # The exceptions go into the pattern, tried where a run starts: the look-
-                # behind steps back over the run's first character and looks ahead from
-                # there. No Python call per run; runs inside a run cannot match, so
-                # skipping a run character by character finds nothing more.
-                self._pattern = re.compile(
-                    self._pattern.pattern.replace(ph, f"{ph}(?<!(?=(?:{joined})){ph})", 1)
-                )
+                re.compile(ph + body.replace("{exceptions}", excepted))
             except re.error:  # syntax of the regex module only: tried on each run instead
                 self._exceptions = regex.compile(joined)
+                excepted = ""
+        self._body = body.replace("{exceptions}", excepted)
+        self._ph = ph
+        self._pattern = re.compile(ph + self._body)
+        self._patterns: dict[str, re.Pattern[str]] = {}
+        self._sep = next(c for c in map(chr, range(10, 0x110000)) if c not in chars and c not in (".", self._mark))
+        """Joins the runs for one translate: a character no run holds and none becomes."""
+
+    def _for(self, present: str) -> re.Pattern[str]:
+        """The pattern for a text that holds only the placeholder characters
+        ``present``, the whole run a group (for ``split``). When that is one character,
+        the run starts with it: a literal, which re looks for several times faster than
+        a class (and finds the same runs in such a text). Built when first needed."""
+        key = present if len(present) == 1 else ""
+        pattern = self._patterns.get(key)
+        if pattern is None:
+            first = re.escape(present) if key else self._ph
+            pattern = self._patterns[key] = re.compile(f"({first}{self._body})")
+        return pattern
 
     def apply(self, text: str, report: Report) -> str:
-        if not any(c in text for c in self._trigger):
+        holds = text.__contains__
+        if not any(map(holds, self._trigger_chars)):
             return text
+        present = "".join(filter(holds, self._chars))
+        if self._exceptions is not None:
+            return self._apply_each(text, report)
+        pattern = self._for(present)
+        if pattern.groups != 1:  # an exception with groups of its own
+            return self._apply_each(text, report)
+        # split (in C) gives the text between runs and the runs, alternately; the
+        # rest works on whole lists in C too, with no Python code per run: the new
+        # runs, the spans (running sums of the lengths) and the edits (the runs that
+        # change).
+        parts = pattern.split(text)
+        if len(parts) == 1:
+            return text
+        runs = parts[1::2]
+        # Every placeholder character becomes the mark, the dots between the runs of
+        # a placeholder stay: one translate of all runs at once.
+        sep = self._sep
+        news = sep.join(runs).translate(self._translate).split(sep)
+        ends = list(accumulate(map(len, parts)))
+        spans = zip(ends[0::2], ends[1::2], runs, news)
+        if self._mark in present:  # a run of marks only is left as it is
+            edits = list(compress(spans, map(ne, runs, news)))
+            if not edits:
+                return text
+        else:
+            edits = list(spans)
+        report.add(edits)
+        parts[1::2] = news
+        return "".join(parts)
+
+    def _apply_each(self, text: str, report: Report) -> str:
+        """The same, one run at a time, with the exceptions tried on each run."""
         mark = self._mark
         exceptions = self._exceptions
         translate = self._translate

@@ -22,6 +22,8 @@ characters is not touched.
 from __future__ import annotations
 
 import re
+from itertools import accumulate, compress
+from operator import ne
 from typing import Any
 
 from cleaner.core import HAN_RANGES, Filter, Option, Report
@@ -63,11 +65,12 @@ class Whitespace(Filter):
         self._any_space = self._space = re.compile(f"[{spaces}]")
         self._chinese = re.compile(f"[{chinese}]")
         self._shared = re.compile(f"[{shared}]")
+        self._strip_edges: bool = self.config["strip_line_edges"]
         # Candidates only: runs of two or more spaces, any one space that is not an
         # ASCII space, and single ASCII spaces at a line edge or next to Chinese or
-        # shared punctuation. The callback decides; a plain space between two Latin
-        # words never reaches it. Every branch starts by consuming a space, so the
-        # regex engine skips quickly to the next space.
+        # shared punctuation. A plain space between two Latin words is never a
+        # candidate. Every branch starts by consuming a space, so the regex engine
+        # skips quickly to the next space.
         self._pattern = re.compile(
             rf"[{spaces}]"
             rf"(?:[{spaces}]+"
@@ -76,11 +79,65 @@ class Whitespace(Filter):
             rf"|(?<=[{chinese}{shared}][{spaces}])"
             rf"|(?=[{chinese}{shared}\n]|\Z))"
         )
-        self._strip_edges: bool = self.config["strip_line_edges"]
+        # The same candidates, each a whole run of spaces, sorted by what becomes of
+        # them when line edges are stripped, so that only the rare doubtful ones need
+        # Python:
+        #   "drop": a line edge or a Chinese character on either side: removed;
+        #   "shared": shared punctuation on a side: _replace decides;
+        #   neither: two or more spaces, or one that is not an ASCII space: one space.
+        # The group around it all makes split return the runs.
+        # "{first}" is the first space: the class, or " " for a text that can hold no
+        # other space (see apply), which re looks for several times faster.
+        sp = f"[{spaces}]"
+        self._sorted = (
+            f"({{first}}(?:"
+            f"(?:(?:(?<![^\\n]{sp})|(?<=[{chinese}]{sp})){sp}*+|{sp}*+(?:(?![^\\n])|(?=[{chinese}])))(?P<drop>)"
+            f"|(?:(?<=[{shared}]{sp}){sp}*+|{sp}*+(?=[{shared}]))(?P<shared>)"
+            f"|{sp}++|(?<=[^ ])"
+            f"))"
+        )
+        self._by_class = re.compile(self._sorted.replace("{first}", sp, 1))
+        self._by_space = re.compile(self._sorted.replace("{first}", " ", 1))
+        # With the default spaces, every space but the ASCII one is unprintable (TAB,
+        # NBSP, U+3000 and the other Unicode spaces): a text that is printable apart
+        # from its line breaks holds no space but " ".
+        self._only_ascii_space_if_printable = spaces == DEFAULT_SPACES
 
     def apply(self, text: str, report: Report) -> str:
-        # No pre-test for spaces: the pattern's scan is as quick as one, and sub returns
-        # the very same text when nothing matched.
+        if not self._strip_edges:
+            return self._apply_each(text, report)
+        if self._only_ascii_space_if_printable and text.replace("\n", "_").isprintable():
+            if " " not in text:
+                return text
+            pattern = self._by_space
+        else:
+            pattern = self._by_class
+        # split (in C) gives the text between runs and, for each run, the run and its
+        # two flags ("" when set, else None). The rest works on whole lists in C too:
+        # no Python code per run but for the rare doubtful ones.
+        parts = pattern.split(text)
+        if len(parts) == 1:
+            return text
+        runs = parts[1::4]
+        news = list(map(_NEW_RUN.__getitem__, parts[2::4]))
+        shared = parts[3::4]
+        del parts[2::4]
+        del parts[2::3]
+        ends = list(accumulate(map(len, parts)))
+        if "" in shared:
+            decide = self._replace
+            for i, flag in enumerate(shared):
+                if flag is not None:
+                    news[i] = decide(text, ends[2 * i], ends[2 * i + 1])
+        edits = list(compress(zip(ends[0::2], ends[1::2], runs, news), map(ne, runs, news)))
+        if not edits:
+            return text
+        report.add(edits)
+        parts[1::2] = news
+        return "".join(parts)
+
+    def _apply_each(self, text: str, report: Report) -> str:
+        """The same, one candidate at a time (when line edges keep their spaces)."""
         edit = report.edit
         decide = self._replace
 
@@ -88,7 +145,7 @@ class Whitespace(Filter):
         # so each change is reported with its span in the received text.
         def replace(m: re.Match[str]) -> str:
             old = m.group()
-            new = decide(m, text)
+            new = decide(text, *m.span())
             if new != old:
                 edit(m.start(), m.end(), old, new)
             return new
@@ -110,12 +167,16 @@ class Whitespace(Filter):
             i += step
         return 0 <= i < n and bool(self._chinese.match(text, i))
 
-    def _replace(self, m: re.Match[str], text: str) -> str:
-        start, end = m.span()
+    def _replace(self, text: str, start: int, end: int) -> str:
+        """What the run of spaces ``text[start:end]`` becomes."""
         before = text[start - 1] if start > 0 else "\n"
         after = text[end] if end < len(text) else "\n"
         if before == "\n" or after == "\n":
-            return "" if self._strip_edges else m.group()
+            return "" if self._strip_edges else text[start:end]
         if self._is_chinese_side(text, start - 1, -1) or self._is_chinese_side(text, end, 1):
             return ""
         return " "
+
+
+_NEW_RUN = {"": "", None: " "}
+"""What a run becomes by its "drop" flag ("" when set): removed, or one space."""

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES
+from cleaner.core import HAN_RANGES, Report
 from cleaner.core import compose_edits
+from cleaner.filters import hygiene
 from tests.filters.casefile import build, check_change, check_keep, load_cases, replay, run
 
 NAME = "hygiene"
@@ -104,6 +105,61 @@ def test_many_tags_are_fast_enough():
     assert report.changes[NAME] == 50_000
 
 
+def test_nfc_suspects_table_is_derived_from_unicodedata():
+    # The quick test trusts a text without any of these characters to be NFC; the
+    # table must hold every BMP character with a canonical decomposition, every
+    # combining mark and every character after the first of a canonical decomposition
+    # (of any character, BMP or not), and the Hangul medial vowels and final consonants.
+    if unicodedata.unidata_version != hygiene._NFC_SUSPECTS_VERSION:
+        pytest.skip("the table is for another Unicode version (the quick test then leaves NFC to the full check)")
+    derived: set[int] = set(range(0x1161, 0x1176)) | set(range(0x11A8, 0x11C3))
+    for cp in range(0x110000):
+        ch = chr(cp)
+        if unicodedata.combining(ch):
+            derived.add(cp)
+        fields = unicodedata.decomposition(ch).split()
+        if fields and not fields[0].startswith("<"):
+            derived.add(cp)
+            derived.update(int(f, 16) for f in fields[1:])
+    table: set[int] = set()
+    for item in hygiene._NFC_SUSPECTS.split():
+        first, _, last = item.partition("-")
+        table.update(range(int(first, 16), int(last or first, 16) + 1))
+    assert table == {cp for cp in derived if cp < 0x10000}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.characters(max_codepoint=0xFFFF, blacklist_categories=("Cs",)), max_size=30))
+def test_text_without_suspects_is_nfc(text):
+    work = build(NAME)._work  # type: ignore[attr-defined]
+    if work.search(text) is None:
+        assert unicodedata.is_normalized("NFC", text)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("甲\U0002F800乙", "甲\u4e3d乙"),  # a CJK compatibility ideograph beyond the BMP
+        ("😀Cafe\u0301", "😀Café"),  # a 4-byte string with a BMP suspect
+        ("𠀀\U0001D15E", "𠀀\U0001D157\U0001D165"),  # a musical symbol NFC decomposes
+        ("\u1100\u1161\u11a8", "\uac01"),  # Hangul jamo compose
+        ("\uac00\u11a8", "\uac01"),  # a syllable and a final consonant compose
+        ("\u2000", "\u2002"),  # a singleton: EN QUAD is EN SPACE in NFC
+    ],
+)
+def test_nfc_beyond_the_quick_test(text, expected):
+    out, report = run(build(NAME), text)
+    assert out == expected
+    assert replay(text, report.edits, ordered=False) == out
+
+
+def test_clean_text_beyond_the_bmp_is_left_alone():
+    text = "𠀀人才😀工作\n"
+    out, report = run(build(NAME), text)
+    assert out is text
+    assert not report.edits
+
+
 TOKENS = [
     "人", "才", "工作", "𠀀", "\n", "\n\n", " ", "\t", "&", "amp;", "&nbsp;", "&nbsp", "nbsp;", "&lt;", "&gt;",
     "&#8220;", "&#x201c;", "&#8203;", "&#0;", "#", ";", "<", ">", "<br>", "<p>", "</p>", "br", "p", "/",
@@ -132,6 +188,17 @@ def test_idempotent_and_every_lost_han_is_reported(text):
         accounted.subtract(han(edit.new))
     assert {k: v for k, v in lost.items() if v} == {k: v for k, v in accounted.items() if v}
     assert replay(text, report.edits, ordered=False) == out
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(TOKENS + ["\U0002F800", "😀", "é", "\u3099", "\u304b", "\u2000", "\u3000"]), max_size=30).map("".join))
+def test_quick_test_agrees_with_the_full_work(text):
+    flt = build(NAME)
+    quick, report = run(flt, text)
+    full_report = Report()
+    full_report.filter = NAME
+    assert quick == flt._apply(text, full_report)  # type: ignore[attr-defined]
+    assert report.edits == full_report.edits
 
 
 

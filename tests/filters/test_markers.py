@@ -131,3 +131,18 @@ def test_a_marker_joined_by_a_cut_is_removed_too_with_one_span():
     out, report = run(build(NAME), text)
     assert out == "甲乙"
     assert [(e.start, e.end, e.old) for e in report.edits] == [(1, len(text) - 1, text[1:-1])]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("甲##x##乙#丙", "甲乙丙"),  # the longer marker wins where both start
+        ("甲$$Y$$乙##X##丙\n$$y$$ ##x##\n丁", "甲乙丙\n丁"),  # both heads; a line of markers goes
+        ("甲$$y$乙", "甲y$乙"),
+    ],
+)
+def test_markers_of_several_heads(text, expected):
+    flt = build(NAME, markers=["#", "##x##", "$$y$$", "$$"])
+    out, report = run(flt, text)
+    assert out == expected
+    assert replay(text, report.edits, ordered=False) == out

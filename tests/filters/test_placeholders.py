@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES
+from cleaner.core import HAN_RANGES, Report
 from cleaner.filters.placeholders import DEFAULT_EXCEPTIONS, Placeholders
 from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, replay, run
 
@@ -76,12 +76,51 @@ def test_exceptions_can_be_removed():
     assert out == "X光和长X宽"
 
 
+@pytest.mark.parametrize(
+    "exceptions",
+    [
+        [r"(x)(?=光)"],  # a group of its own: the runs are taken one at a time
+        [r"x(?=\p{Han}光)"],  # regex-module syntax: tried on each run
+    ],
+)
+def test_exceptions_beyond_the_joined_pattern(exceptions):
+    flt = build(NAME, exceptions=exceptions)
+    text = "xx人x光x.x万*名x县光"
+    out, report = run(flt, text)
+    assert out == ("XX人X光X.X万X名x县光" if "Han" in exceptions[0] else "XX人x光X.X万X名X县光")
+    assert replay(text, report) == out
+
+
+def test_dots_stay_and_every_run_is_reported_with_its_span():
+    flt = build(NAME)
+    text = "x.x万，xx.x，＊＊.×，X.x，XX.XX"
+    out, report = run(flt, text)
+    assert out == "X.X万，XX.X，XX.X，X.X，XX.XX"
+    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+        (0, 3, "x.x", "X.X"),
+        (5, 9, "xx.x", "XX.X"),
+        (10, 14, "＊＊.×", "XX.X"),
+        (15, 18, "X.x", "X.X"),
+    ]
+
+
 
 
 ALPHABET = st.sampled_from(
     list("人才县年万名光线轴长宽党xxxXX**＊××ｘＸDAGabv0123..,，。、“”（）()%+-—· \n") + ["xx", "**", "X光", "x.x", "20xx", "3×3", "Excel"]
 )
 TEXT = st.lists(ALPHABET, max_size=50).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(TEXT)
+def test_whole_text_at_once_agrees_with_one_run_at_a_time(text):
+    flt = build(NAME)
+    out, report = run(flt, text)
+    each = Report()
+    each.filter = NAME
+    assert flt._apply_each(text, each) == out  # type: ignore[attr-defined]
+    assert report.edits == each.edits
 
 
 @settings(max_examples=500, deadline=None)

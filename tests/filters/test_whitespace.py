@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.core import HAN_RANGES, Report
+from cleaner.filters.whitespace import DEFAULT_SPACES
 from cleaner.profile import ProfileError, load_profile
 from tests.filters.casefile import build, check_change, check_keep, load_cases, replay, run
 
@@ -110,3 +111,34 @@ def test_properties(text):
     for line in out.split("\n"):
         assert line == line.strip(" \t\u3000\u00a0\u2003")
         assert "  " not in line
+
+
+LATIN_ALPHABET = st.sampled_from(list("ab1.“”—·…‘’人，\n") + [" ", " ", "  ", "\u3000", "\t", "\u2003", "\ue000"])
+
+
+@pytest.mark.parametrize("options", [{}, {"spaces": " \\t\\u3000"}])
+@settings(max_examples=400, deadline=None)
+@given(text=st.one_of(TEXT, st.lists(LATIN_ALPHABET, max_size=40).map("".join)))
+def test_whole_text_at_once_agrees_with_one_run_at_a_time(options, text):
+    flt = build(NAME, **options)
+    out, report = run(flt, text)
+    each = Report()
+    each.filter = NAME
+    assert flt._apply_each(text, each) == out  # type: ignore[attr-defined]
+    assert report.edits == each.edits
+
+
+def test_default_spaces_but_the_ascii_one_are_unprintable():
+    # apply relies on it: a printable text (apart from its line breaks) holds no other space
+    spaces = re.compile(f"[{DEFAULT_SPACES}]")
+    members = [chr(cp) for cp in range(0x110000) if spaces.match(chr(cp))]
+    assert " " in members
+    assert not any(ch.isprintable() for ch in members if ch != " ")
+
+
+def test_shared_punctuation_runs_are_decided_by_what_lies_beyond():
+    flt = build(NAME)
+    text = "他说 “你好” 然后 — 走了\nthe “best” way · x\n甲 … b"
+    out, report = run(flt, text)
+    assert out == "他说“你好”然后—走了\nthe “best” way · x\n甲…b"
+    assert replay(text, report) == out
