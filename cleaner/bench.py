@@ -242,9 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         timings: dict[str, float] = t["filter_seconds"]  # type: ignore[assignment]
         print(f"time per filter on a {sample_mb:.1f} MB sample (one process, both passes of the chain):")
         for name, secs in sorted(timings.items(), key=lambda kv: -kv[1]):
-            print(f"  {name:<14} {secs:7.3f} s  {sample_mb / secs if secs else float('inf'):8.1f} MB/s")
+            print(f"  {name:<22} {secs:7.3f} s  {sample_mb / secs if secs else float('inf'):8.1f} MB/s")
         total = sum(timings.values())
-        print(f"  {'all filters':<14} {total:7.3f} s  {sample_mb / total if total else float('inf'):8.1f} MB/s")
+        print(f"  {'all filters':<22} {total:7.3f} s  {sample_mb / total if total else float('inf'):8.1f} MB/s")
     finally:
         if made:
             shutil.rmtree(corpus, ignore_errors=True)
