@@ -73,6 +73,9 @@ Every edit is one character for one, except the spaces dropped after a converted
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import accumulate, chain, compress
+from operator import itemgetter
 from typing import Any
 
 from cleaner.core import CJK_PUNCT, HAN_RANGES, Filter, Option, Report
@@ -83,6 +86,7 @@ _CLOSE = "”’）》」』】〕〉"
 _OPEN = "“‘（《「『【〔〈"
 _NUMERALS = frozenset("一二三四五六七八九十百千零〇两")
 _DIGITS = "0123456789"
+_START = itemgetter(0)
 
 
 def _cls(chars: str) -> str:
@@ -133,22 +137,31 @@ class Punctuation(Filter):
         self._chain = " \t" + marks + ph
         self._skip = self._chain + "."
         self._parens, self._quotes = cfg["parentheses"], cfg["quotes"]
+        pair_chars = ("()" if cfg["parentheses"] else "") + ("\"'" if cfg["quotes"] else "")
+        self._pair_chars = frozenset(pair_chars)
 
         # 1. width fold ---------------------------------------------------------------
         fold: dict[int, int | str] = {ord(c): _halfwidth(c) for c in cfg["fold"]}
         if cfg["fold_alnum"]:
             fold.update(_FW_DIGITS_LETTERS)
-        fold_body = _cls("".join(chr(k) for k in fold))
-        # Patterns start with one character class so that ``re`` scans for it in C.
-        self._fold_re = re.compile(f"[{fold_body}][{fold_body}]*") if fold else None
-        self._number_re = None
-        if cfg["number_marks"]:
-            d = "0-9\uff10-\uff19"
-            self._number_re = re.compile(
-                f"\uff1a(?<=[{d}]\uff1a)(?<![{d}]{{3}}\uff1a)(?=[{d}]{{2}}(?![{d}]))"  # 10：30
-                f"|\uff0e(?<=[{d}]\uff0e)(?=[{d}])"  # １．５
-            )
+        fold_chars = "".join(chr(k) for k in fold)
+        fold_body = _cls(fold_chars)
         self._fold_table = fold
+        self._fold_re = re.compile(f"[{fold_body}][{fold_body}]*") if fold else None
+        number_chars = "\uff1a\uff0e" if cfg["number_marks"] else ""
+        self._number_chars = frozenset(number_chars)
+        d = "0-9\uff10-\uff19"
+        # the context of a number mark, after the mark itself
+        number_alts = [
+            f"(?<=[{d}]\uff1a)(?<![{d}]{{3}}\uff1a)(?=[{d}]{{2}}(?![{d}]))",  # 10：30
+            f"(?<=[{d}]\uff0e)(?=[{d}])",  # １．５
+        ] if number_chars else []
+        self._number_re = re.compile("[\uff1a\uff0e](?:" + "|".join(number_alts) + ")") if number_chars else None
+        # Option values that make the early stages feed each other (fold ``：`` or
+        # ``．`` that are number marks too, or fold into ``( ) " '``) take the plain
+        # stage-by-stage path; the defaults never do.
+        self._fold_numbers = any(c in self._number_chars for c in fold_chars)
+        self._fold_pairs = any(_halfwidth(c) in self._pair_chars for c in fold_chars)
 
         # context classes ---------------------------------------------------------------
         han = HAN_RANGES
@@ -161,15 +174,16 @@ class Punctuation(Filter):
         self._group3 = re.compile(f"[0-9{phc}]{{3}}(?![0-9{phc}])")
         self._group2 = re.compile(f"[0-9{phc}]{{2}}(?![0-9{phc}])")
 
-        # 4-6. the main pass ---------------------------------------------------------------
+        # 4-6. the main stage ---------------------------------------------------------------
         sp = "[ \t]*" if cfg["drop_spaces"] else ""
         chain = " \t" + _cls(marks) + phc
         table: dict[int, str | None] = {ord(k): v for k, v in _FULL.items()}
         if cfg["drop_spaces"]:
             table.update({ord(" "): None, ord("\t"): None})
         self._mark_table = table
+        self._runs = _Runs(table)
         first = ""
-        alts = []
+        alts: list[str] = []
         if marks:
             m = f"[{_cls(marks)}]"
             first += marks
@@ -187,11 +201,41 @@ class Punctuation(Filter):
             first += dots
             alts.append(f"(?<=[{han}{phc}]{dc})(?P<f>)(?=[{han}]|[{phc}]+[{han}])")
         # One character class first (scanned in C), then the context as lookarounds.
+        # ``_main_re`` names the rule that matched, for the matches that need a check.
         self._main_re = re.compile(f"[{_cls(first)}](?:" + "|".join(alts) + ")", re.M) if alts else None
-        pair_chars = ("()" if cfg["parentheses"] else "") + ("\"'" if cfg["quotes"] else "")
+
+        # The scans, made for ``split``: every match gives its text and flags, in C.
+        # Rules a and b decide by the pattern alone; c-f need a check in Python, flagged
+        # by an empty group ("hard"). The same rules as ``_main_re``, in the same order.
+        plain = [re.sub(r"\(\?P<[a-f]>", "(?:", a) for a in alts]
+        n_easy = 2 if marks else 0
+        easy = "|".join(plain[:n_easy]) or "(?!)"
+        hard = "|".join(plain[n_easy:]) or "(?!)"
+        main_body = f"(?:{easy})|(?:{hard})()"
+        # ``_main_scan``: the main stage alone, groups (match, hard).
+        self._main_scan = re.compile(f"([{_cls(first)}](?:{main_body}))", re.M) if first else None
+        # ``_scan``: every place the filter can change, groups (match, hard, early).
+        # "early" flags the characters of stages 1-3: fold, number marks, parentheses
+        # and quotes. On settled text it finds nothing, so one scan in C tells that there
+        # is nothing to do; on other text it finds the main-stage matches at once too.
+        early_alts = []
+        if fold_chars:
+            early_alts.append(f"(?<=[{fold_body}])[{fold_body}]*")
+        early_alts += number_alts
+        if pair_chars:
+            early_alts.append(f"(?<=[{_cls(pair_chars)}])")
+        early = f"(?:{'|'.join(early_alts) or '(?!)'})()"
+        early_first = fold_chars + number_chars + pair_chars
+        # Middle dots may be given that are early characters too: then the early rules
+        # go first, so that none of their characters hides in a main-stage match, and
+        # the main stage is always redone on the working text (``_overlap``).
+        self._overlap = any(c in early_first for c in dots)
+        body = f"{early}|{main_body}" if self._overlap else f"{main_body}|{early}"
+        # where the flags fall in the groups of a match (numbered in pattern order)
+        self._early_at, self._hard_at = (2, 3) if self._overlap else (3, 2)
+        all_first = _cls(early_first + first)
+        self._scan = re.compile(f"([{all_first}](?:{body}))", re.M) if all_first else None
         self._pair_trigger = re.compile(f"[{_cls(pair_chars)}]") if pair_chars else None
-        self._pair_token_re = re.compile("[()（）]")
-        self._quote_token = {'"': re.compile('["“”]'), "'": re.compile("['‘’]")}
 
     # -- helpers on the working text ----------------------------------------------------
 
@@ -201,7 +245,9 @@ class Punctuation(Filter):
         j = i - 1
         while j >= 0 and w[j] in skip:
             j -= 1
-        return j >= 0 and self._chinese_re.match(w, j) is not None
+        if j < 0:
+            return False
+        return "\u4e00" <= w[j] <= "\u9fff" or self._chinese_re.match(w, j) is not None
 
     def _chinese_after(self, w: str, i: int, skip: str) -> bool:
         """Is the nearest character after ``w[i]`` on its line that is not in ``skip``
@@ -210,7 +256,9 @@ class Punctuation(Filter):
         j = i + 1
         while j < n and w[j] in skip:
             j += 1
-        return j < n and self._chinese_re.match(w, j) is not None
+        if j >= n:
+            return False
+        return "\u4e00" <= w[j] <= "\u9fff" or self._chinese_re.match(w, j) is not None
 
     def _han_before_run(self, w: str, i: int) -> bool:
         """Is ``w[i]`` preceded by a placeholder run that follows a Han character?"""
@@ -231,15 +279,176 @@ class Punctuation(Filter):
         return False
 
     def _pair_chinese(self, w: str, o: int, c: int) -> bool:
+        """Is the pair ``w[o]`` ... ``w[c]`` Chinese: Han or Chinese punctuation inside
+        (usually its first character, tested at once), or next to it outside?"""
         return (
-            self._chinese_re.search(w, o + 1, c) is not None
+            (c > o + 1 and "\u4e00" <= w[o + 1] <= "\u9fff")
+            or self._chinese_re.search(w, o + 1, c) is not None
             or self._chinese_before(w, o, self._skip)
             or self._chinese_after(w, c, self._skip)
         )
 
-    # -- stages ---------------------------------------------------------------------------
+    # -- the filter -------------------------------------------------------------------------
+
+    def apply(self, text: str, report: Report) -> str:
+        # One scan finds every place the filter could change: on settled text it finds
+        # nothing and the text goes back as it came.
+        if self._scan is None:
+            return text
+        parts = self._scan.split(text)
+        if len(parts) == 1:
+            return text
+        # ``parts``: text, then per match (match, hard flag, early flag), then text ...
+        gs = parts[1::4]
+        n = len(gs)
+        # where each match starts and ends: running sums of the lengths, in C
+        acc = list(accumulate(chain.from_iterable(zip(map(len, parts[0::4]), map(len, gs)))))
+        starts, ends = acc[0::2], acc[1::2]
+        news, kept = self._news(text, starts, ends, gs, parts[self._hard_at :: 4])
+        early = parts[self._early_at :: 4]
+        earlier: list[tuple[int, int, str]] = []
+        n_early = n - early.count(None)
+        if n_early:
+            hits = _flagged(early, n_early)
+            for i in hits:
+                news[i] = gs[i]  # not a main-stage match
+            kept += hits
+            earlier = self._early(text, starts, gs, hits)
+            if self._overlap:
+                return self._redo(text, _splice(text, earlier), earlier, report)
+        blank = [""] * n
+        parts[1::4] = news
+        parts[2::4] = blank
+        parts[3::4] = blank
+        sel = None
+        if kept:
+            sel = [True] * n
+            for i in kept:
+                sel[i] = False
+        if earlier:
+            if sel is None:
+                sel = [True] * n
+            return self._blocks(text, parts, starts, ends, gs, news, sel, earlier, report)
+        # nothing changed before the main stage: the matches are the ones on ``text``
+        if sel is None:
+            main = list(zip(starts, ends, gs, news))
+        else:
+            main = list(compress(zip(starts, ends, gs, news), sel))
+            if not main:
+                return text
+        report.add(main)
+        return "".join(parts)
+
+    def _news(self, w: str, starts: list[int], ends: list[int], gs: list[str], hard: list[Any]) -> tuple[list[str], list[int]]:
+        """The new text of every main-stage match ``gs`` of ``w``, and the indexes of
+        those that stay as they are (a check of rules c-f said no)."""
+        news = list(map(self._runs.__getitem__, gs))  # rules a and b
+        kept: list[int] = []
+        n_hard = len(hard) - hard.count(None)
+        if n_hard:
+            for i in _flagged(hard, n_hard):
+                news[i] = new = self._decide(w, starts[i], ends[i], gs[i])
+                if new == gs[i]:
+                    kept.append(i)
+        return news, kept
+
+    def _blocks(
+        self,
+        text: str,
+        parts: list[str],
+        starts: list[int],
+        ends: list[int],
+        gs: list[str],
+        news: list[str],
+        sel: list[bool],
+        earlier: list[tuple[int, int, str]],
+        report: Report,
+    ) -> str:
+        """The main stage after stages 1-3 changed ``text`` (``earlier``). Its rules look
+        no further than the line, so only the lines with an earlier edit are scanned
+        again, on the working text ``w``; the first scan's matches (``parts``, already
+        with their ``news``; ``sel`` says which are edits) hold everywhere else. A
+        rescanned stretch replaces its share of ``parts``: the text piece it starts in
+        gets the new text of the stretch, the pieces and matches after it inside the
+        stretch become empty."""
+        w = _splice(text, earlier)
+        scan = self._main_scan
+        n = len(starts)
+        extra: list[tuple[int, int, str, str]] = []  # the edits of the rescanned stretches
+        hi = 0  # first scan matches before ``hi`` are done with
+        frag: list[str] = []  # the new text of piece ``store`` of ``parts`` so far
+        store = -1
+        pend = 0  # ``frag`` covers ``w`` up to here
+        for bs, be in _blocks(w, earlier):
+            a = bisect_left(starts, bs, hi)
+            b = bisect_left(starts, be, a)
+            if store >= 0 and a == hi:  # no match since the last stretch: same piece
+                frag.append(w[pend:bs])
+            else:
+                if store >= 0:
+                    frag.append(w[pend : starts[hi]])
+                    parts[store] = "".join(frag)
+                frag = [w[ends[a - 1] if a else 0 : bs]]
+                store = 4 * a
+            if b > a:  # the first scan's matches inside the stretch go
+                parts[4 * a + 1 : 4 * b + 1] = [""] * (4 * (b - a))
+                sel[a:b] = [False] * (b - a)
+            block = w[bs:be]
+            bp = scan.split(block) if scan is not None else [block]
+            if len(bp) > 1:
+                bg = bp[1::3]
+                bacc = list(accumulate(chain.from_iterable(zip(map(len, bp[0::3]), map(len, bg))), initial=bs))
+                bnew, bkept = self._news(w, bacc[1::2], bacc[2::2], bg, bp[2::3])
+                if bkept:
+                    extra += [e for e in zip(bacc[1::2], bacc[2::2], bg, bnew) if e[2] != e[3]]
+                else:
+                    extra += zip(bacc[1::2], bacc[2::2], bg, bnew)
+                bp[1::3] = bnew
+                bp[2::3] = [""] * len(bg)
+                frag.append("".join(bp))
+            else:
+                frag.append(block)
+            hi, pend = b, be
+        if store >= 0:
+            frag.append(w[pend : starts[hi]] if hi < n else w[pend:])
+            parts[store] = "".join(frag)
+        main = list(compress(zip(starts, ends, gs, news), sel))
+        main += extra
+        return self._report(text, "".join(parts), main, earlier, report)
+
+    def _redo(self, text: str, w: str, earlier: list[tuple[int, int, str]], report: Report) -> str:
+        """The main stage on the whole working text ``w`` after stages 1-3."""
+        if self._main_scan is None:
+            return self._report(text, w, [], earlier, report)
+        parts = self._main_scan.split(w)
+        gs = parts[1::3]
+        acc = list(accumulate(chain.from_iterable(zip(map(len, parts[0::3]), map(len, gs)))))
+        starts, ends = acc[0::2], acc[1::2]
+        news, kept = self._news(w, starts, ends, gs, parts[2::3])
+        parts[1::3] = news
+        parts[2::3] = [""] * len(gs)
+        main = list(zip(starts, ends, gs, news))
+        if kept:
+            main = [e for e in main if e[2] != e[3]]
+        return self._report(text, "".join(parts), main, earlier, report)
+
+    @staticmethod
+    def _report(text: str, out: str, main: list[tuple[int, int, str, str]], earlier: list[tuple[int, int, str]], report: Report) -> str:
+        """Report the main-stage edits with the ``earlier`` one-for-one edits of ``text``,
+        in text order (a main edit before an earlier one at the same place, as always)."""
+        if earlier:
+            main += [(s, e, text[s:e], new) for s, e, new in earlier]
+            main.sort(key=_START)  # stable: sorted runs merge, and the main edit comes first
+        if not main:
+            return text
+        report.add(main)
+        return out
+
+    # -- stages 1-3: fold, number marks, parentheses and quotes ------------------------
 
     def _fold_edits(self, w: str) -> list[tuple[int, int, str]]:
+        """Stage 1 by two separate scans: for option values where a number mark is a
+        fold character too (both of its edits are kept, as they always were)."""
         edits: list[tuple[int, int, str]] = []
         if self._fold_re is not None:
             table = self._fold_table
@@ -250,57 +459,97 @@ class Punctuation(Filter):
                 edits = sorted(edits + times)
         return edits
 
-    def _lines(self, w: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
-        """The (start, end) of every line of ``w`` that holds a match of ``trigger``."""
-        lines: list[tuple[int, int]] = []
-        end = -1
-        for m in trigger.finditer(w):
-            p = m.start()
-            if p < end:
+    def _early(self, text: str, starts: list[int], gs: list[str], hits: list[int]) -> list[tuple[int, int, str]]:
+        """Stages 1-3 from the early ``hits`` of the first scan (indexes into ``starts``
+        and ``gs``): their one-for-one edits of ``text``, sorted."""
+        folds = self._fold_numbers
+        stage1: list[tuple[int, int, str]] = self._fold_edits(text) if folds else []
+        pairs, numbers, table = self._pair_chars, self._number_chars, self._fold_table
+        at: list[int] = []
+        for i in hits:
+            g = gs[i]
+            s = starts[i]
+            at.append(s)
+            c = g[0]
+            if c in pairs or folds:
                 continue
-            start = w.rfind("\n", 0, p) + 1
-            end = w.find("\n", p)
-            if end < 0:
-                end = len(w)
-            lines.append((start, end))
-        return lines
-
-    def _pair_edits(self, w: str) -> list[tuple[int, int, str]]:
-        """Parentheses and quotes, line by line. Converting one can make its neighbour's
-        context Chinese (``(a)(b)中``), so each line is redone until nothing changes:
-        the result does not depend on how often the filter runs."""
+            if c in numbers:
+                stage1.append((s, s + 1, _halfwidth(c)))
+            else:
+                stage1.append((s, s + len(g), g.translate(table)))
         if self._pair_trigger is None:
-            return []
+            return stage1
+        # Every straight bracket or quote is an early hit (or, with ``fold`` values that
+        # make them, on the line of one), so their lines are the lines of the hits.
+        w = _splice(text, stage1)
+        more = self._pair_edits(w, _lines_at(w, at))
+        if not more:
+            return stage1
+        if not stage1:
+            return more
+        return sorted(stage1 + more)
+
+    def _pair_edits(self, w: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
+        """Parentheses and quotes of the ``lines`` of ``w``, line by line. Converting one
+        can make its neighbour's context Chinese (``(a)(b)中``), so each line is redone
+        until nothing changes: the result does not depend on how often the filter runs.
+
+        The usual line takes one round: either nothing converts, or one kind converts
+        and leaves nothing straight. Any other line goes through the rounds."""
         edits: list[tuple[int, int, str]] = []
-        for start, end in self._lines(w, self._pair_trigger):
-            line = w[start:end]
-            while True:
-                new: list[tuple[int, int, str]] = []
-                if self._parens and ("(" in line or ")" in line):
-                    more = self._paren_edits(line)
-                    line = _splice(line, more)
-                    new += more
-                if self._quotes:
-                    for q in "\"'":
-                        if q in line:
-                            more = self._quote_edits(line, q)
-                            line = _splice(line, more)
-                            new += more
-                if not new:
-                    break
-                edits.extend((s + start, e + start, n) for s, e, n in new)
-                if not self._pair_trigger.search(line):
-                    break  # nothing straight left to decide
+        parens, quotes = self._parens, self._quotes
+        for ls, le in lines:
+            line = w[ls:le]
+            np_ = line.count("(") + line.count(")") if parens else 0
+            n2 = line.count('"') if quotes else 0
+            n1 = line.count("'") if quotes else 0
+            if np_:
+                more = self._paren_edits(line, ls)
+                if more:
+                    edits += self._pair_rounds(line, ls) if n1 or n2 or len(more) < np_ else more
+                    continue
+            if n2:
+                more = self._quote_edits(line, '"', ls)
+                if more:
+                    edits += self._pair_rounds(line, ls) if n1 or len(more) < np_ + n2 else more
+                    continue
+            if n1:
+                more = self._quote_edits(line, "'", ls)
+                if more:
+                    edits += self._pair_rounds(line, ls) if len(more) < np_ + n2 + n1 else more
+        return edits
+
+    def _pair_rounds(self, line: str, offset: int) -> list[tuple[int, int, str]]:
+        """The edits of one ``line`` (at ``offset``), round after round until nothing
+        changes or nothing straight is left."""
+        edits: list[tuple[int, int, str]] = []
+        trigger = self._pair_trigger
+        while True:
+            new: list[tuple[int, int, str]] = []
+            if self._parens and ("(" in line or ")" in line):
+                more = self._paren_edits(line, 0)
+                line = _splice(line, more)
+                new += more
+            if self._quotes:
+                for q in "\"'":
+                    if q in line:
+                        more = self._quote_edits(line, q, 0)
+                        line = _splice(line, more)
+                        new += more
+            if not new:
+                break
+            edits.extend((s + offset, e + offset, n) for s, e, n in new)
+            if not trigger.search(line):
+                break  # nothing straight left to decide
         edits.sort()
         return edits
 
-    def _paren_edits(self, w: str) -> list[tuple[int, int, str]]:
-        """The parentheses of one line ``w``."""
+    def _paren_edits(self, w: str, off: int) -> list[tuple[int, int, str]]:
+        """The parentheses of one line ``w``, as edits at ``off`` + their place."""
         edits: list[tuple[int, int, str]] = []
         stack: list[int] = []
         lone: list[int] = []
-        for t in self._pair_token_re.finditer(w):
-            p = t.start()
+        for p in _places(w, "()（）"):
             if w[p] in "(（":
                 stack.append(p)
             elif stack:
@@ -310,24 +559,23 @@ class Punctuation(Filter):
                     continue
                 if not (ascii_o and ascii_c) or self._pair_chinese(w, o, p):
                     if ascii_o:
-                        edits.append((o, o + 1, "（"))
+                        edits.append((o + off, o + off + 1, "（"))
                     if ascii_c:
-                        edits.append((p, p + 1, "）"))
+                        edits.append((p + off, p + off + 1, "）"))
             else:
                 lone.append(p)
         for p in lone + stack:
             if w[p] in "()" and (self._chinese_before(w, p, self._skip) or self._chinese_after(w, p, self._skip)):
-                edits.append((p, p + 1, "（" if w[p] == "(" else "）"))
+                edits.append((p + off, p + off + 1, "（" if w[p] == "(" else "）"))
         edits.sort()
         return edits
 
-    def _quote_edits(self, w: str, q: str) -> list[tuple[int, int, str]]:
-        """The straight quotes ``q`` of one line ``w``."""
+    def _quote_edits(self, w: str, q: str, off: int) -> list[tuple[int, int, str]]:
+        """The straight quotes ``q`` of one line ``w``, as edits at ``off`` + their place."""
         opening, closing = ("“", "”") if q == '"' else ("‘", "’")
         edits: list[tuple[int, int, str]] = []
         tokens = []
-        for t in self._quote_token[q].finditer(w):
-            p = t.start()
+        for p in _places(w, q + opening + closing):
             if q == "'" and w[p] == "'" and 0 < p < len(w) - 1 and _alnum(w[p - 1]) and _alnum(w[p + 1]):
                 continue  # an apostrophe: don't, 90's
             tokens.append(p)
@@ -336,26 +584,26 @@ class Punctuation(Filter):
             ch = w[p]
             if ch == opening:
                 if open_at is not None and w[open_at] == q:
-                    self._lone_quote(w, open_at, opening, closing, edits)
+                    self._lone_quote(w, open_at, opening, closing, edits, off)
                 open_at = p
             elif ch == closing:
                 if open_at is not None and w[open_at] == q:
-                    edits.append((open_at, open_at + 1, opening))
+                    edits.append((open_at + off, open_at + off + 1, opening))
                 open_at = None
             elif open_at is None:
                 open_at = p
             else:
                 if w[open_at] != q or self._pair_chinese(w, open_at, p):
                     if w[open_at] == q:
-                        edits.append((open_at, open_at + 1, opening))
-                    edits.append((p, p + 1, closing))
+                        edits.append((open_at + off, open_at + off + 1, opening))
+                    edits.append((p + off, p + off + 1, closing))
                 open_at = None
         if open_at is not None and w[open_at] == q:
-            self._lone_quote(w, open_at, opening, closing, edits)
+            self._lone_quote(w, open_at, opening, closing, edits, off)
         edits.sort()
         return edits
 
-    def _lone_quote(self, w: str, p: int, opening: str, closing: str, edits: list[tuple[int, int, str]]) -> None:
+    def _lone_quote(self, w: str, p: int, opening: str, closing: str, edits: list[tuple[int, int, str]], off: int) -> None:
         """An unpaired straight quote converts by its own context; it closes when
         nothing or only punctuation follows it on the line, else it opens."""
         if not (self._chinese_before(w, p, self._skip) or self._chinese_after(w, p, self._skip)):
@@ -364,74 +612,28 @@ class Punctuation(Filter):
         while j < len(w) and w[j] in " \t":
             j += 1
         ends = j >= len(w) or w[j] == "\n" or (w[j] in _CJK_PUNCT_SET and w[j] not in _OPEN)
-        edits.append((p, p + 1, closing if ends else opening))
+        edits.append((p + off, p + off + 1, closing if ends else opening))
 
-    def _main(self, w: str, text: str, earlier: list[tuple[int, int, str]], report: Report) -> tuple[str, int]:
-        """Marks, full stops and middle dots: ``w`` rewritten by ``re.sub`` (in C), every
-        change reported at once, merged in order with the ``earlier`` one-for-one edits
-        of ``text``. Returns the new text and the number of reported edits."""
-        edit = report.edit
-        n_earlier = len(earlier)
-        never = len(text) + 1
-        state = [0, 0, earlier[0][0] if earlier else never]  # next earlier edit, edits reported, its start
-
-        def flush(upto: int) -> None:
-            i = state[0]
-            while i < n_earlier and earlier[i][0] < upto:
-                s, e, new = earlier[i]
-                edit(s, e, text[s:e], new)
-                i += 1
-            state[1] += i - state[0]
-            state[0] = i
-            state[2] = earlier[i][0] if i < n_earlier else never
-
-        if self._main_re is None:
-            flush(never)
-            return w, state[1]
-        table = self._mark_table
-        marks = self._marks
-        converted: dict[str, str] = {}  # memo: matched run -> full-width run
-
-        def repl(m: re.Match[str]) -> str:
-            kind = m.lastgroup
-            g = m.group()
-            if kind == "a" or kind == "b":  # the common case: no further checks
-                new = converted.get(g)
-                if new is None:
-                    new = converted[g] = g.translate(table)
-                s = m.start()
-                if s > state[2]:
-                    flush(s)
-                edit(s, m.end(), g, new)
-                state[1] += 1
-                return new
-            s, e = m.span()
-            if kind == "c" or kind == "d":
-                if kind == "d" and not self._chinese_before(w, s, self._chain):
-                    return g
-                run_end = s + 1
-                while run_end < e and w[run_end] in marks:
-                    run_end += 1
-                if self._number_like(w, s, run_end):
-                    return g
-                new = g.translate(table)
-            elif kind == "e":
-                if not self._full_stop_ok(w, s, e):
-                    return g
-                new = "。"
-            else:  # "f": a middle dot after Han, or after placeholders that follow Han
-                if not (self._han_re.match(w, s - 1) or self._han_before_run(w, s)):
-                    return g
-                new = "·"
-            if s > state[2]:
-                flush(s)
-            edit(s, e, g, new)
-            state[1] += 1
-            return new
-
-        out = self._main_re.sub(repl, w)
-        flush(never)
-        return out, state[1]
+    def _decide(self, w: str, s: int, e: int, g: str) -> str:
+        """The new text for a match ``g`` at ``s:e`` of rules c-f (``g`` itself: keep)."""
+        m = self._main_re.match(w, s)  # the same match, with its rule named
+        kind = m.lastgroup if m is not None else None
+        if kind == "c" or kind == "d":
+            if kind == "d" and not self._chinese_before(w, s, self._chain):
+                return g
+            marks = self._marks
+            run_end = s + 1
+            while run_end < e and w[run_end] in marks:
+                run_end += 1
+            if self._number_like(w, s, run_end):
+                return g
+            return g.translate(self._mark_table)
+        if kind == "e":
+            return "。" if self._full_stop_ok(w, s, e) else g
+        # "f": a middle dot after Han, or after placeholders that follow Han
+        if self._han_re.match(w, s - 1) or self._han_before_run(w, s):
+            return "·"
+        return g
 
     def _full_stop_ok(self, w: str, s: int, e: int) -> bool:
         prev = w[s - 1]
@@ -451,19 +653,80 @@ class Punctuation(Filter):
                 return False  # 一.加强领导: a heading number
         return True
 
-    # -- the filter -------------------------------------------------------------------------
 
-    def apply(self, text: str, report: Report) -> str:
-        # Stages 1-2 (fold, pairs) replace one character by one, so their working text
-        # ``w`` keeps the offsets of ``text``; the last stage reports in those offsets too.
-        edits = self._fold_edits(text)
-        w = _splice(text, edits)
-        more = self._pair_edits(w)
-        if more:
-            w = _splice(w, more)
-            edits = sorted(edits + more)
-        out, n = self._main(w, text, edits, report)
-        return out if n else text
+class _Runs(dict):  # type: ignore[type-arg]
+    """Memo: a matched run of marks (and the spaces after it) -> its full-width form."""
+
+    def __init__(self, table: dict[int, str | None]) -> None:
+        super().__init__()
+        self.table = table
+
+    def __missing__(self, run: str) -> str:
+        new = run.translate(self.table)
+        if len(self) < 4096:  # bounded: the runs of a few marks and spaces repeat
+            self[run] = new
+        return new
+
+
+def _places(line: str, chars: str) -> list[int]:
+    """Where the ``chars`` stand in ``line``, in order (``find`` is much cheaper than a
+    regular expression on a short line)."""
+    found: list[int] = []
+    for c in chars:
+        i = line.find(c)
+        while i >= 0:
+            found.append(i)
+            i = line.find(c, i + 1)
+    found.sort()
+    return found
+
+
+def _flagged(flags: list[Any], count: int) -> list[int]:
+    """The indexes of the ``count`` flags that are set ("" rather than None)."""
+    found: list[int] = []
+    i = -1
+    for _ in range(count):
+        i = flags.index("", i + 1)
+        found.append(i)
+    return found
+
+
+_GAP = 512
+"""Lines with edits closer than this (in characters) are scanned again together: a scan
+call costs about as much as scanning a few hundred characters."""
+
+
+def _blocks(w: str, edits: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """The (start, end) of the lines of ``w`` that hold one of the sorted ``edits``,
+    nearby ones merged into one stretch."""
+    blocks: list[tuple[int, int]] = []
+    end = -1
+    for p, _, _ in edits:
+        if p < end:
+            continue
+        start = w.rfind("\n", 0, p) + 1
+        if blocks and start - end <= _GAP:
+            start = blocks.pop()[0]
+        end = w.find("\n", p)
+        if end < 0:
+            end = len(w)
+        blocks.append((start, end))
+    return blocks
+
+
+def _lines_at(w: str, positions: list[int]) -> list[tuple[int, int]]:
+    """The (start, end) of every line of ``w`` that holds one of the sorted ``positions``."""
+    lines: list[tuple[int, int]] = []
+    end = -1
+    for p in positions:
+        if p < end:
+            continue
+        start = w.rfind("\n", 0, p) + 1
+        end = w.find("\n", p)
+        if end < 0:
+            end = len(w)
+        lines.append((start, end))
+    return lines
 
 
 _CJK_PUNCT_SET = frozenset(chr(c) for c in range(0x3000, 0x3040)) | frozenset(
