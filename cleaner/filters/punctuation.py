@@ -230,6 +230,17 @@ class Punctuation(Filter):
         # go first, so that none of their characters hides in a main-stage match, and
         # the main stage is always redone on the working text (``_overlap``).
         self._overlap = any(c in early_first for c in dots)
+        # With the usual option values every early edit stands at an early match of the
+        # scan, one for one, and nothing it writes is a main-stage character: then an
+        # edit whose neighbours are no characters the main stage reads through leaves
+        # the main stage's matches as they are (``_simple``, ``_touchy``; see ``apply``).
+        made = {_halfwidth(c) for c in fold_chars} | set(number_chars and ":.")
+        made |= set("（）" if cfg["parentheses"] else "") | set("“”‘’" if cfg["quotes"] else "")
+        self._simple = not (self._overlap or self._fold_numbers or self._fold_pairs or any(c in made or c == "." for c in dots))
+        # A bracket or quote becoming full-width changes only whether it counts as
+        # Chinese (rules a-d) or as a closing mark (rule e); those rules see it only
+        # right next to a run of marks, spaces, placeholders or a full stop.
+        self._touchy = frozenset(self._chain + ".")
         body = f"{early}|{main_body}" if self._overlap else f"{main_body}|{early}"
         # where the flags fall in the groups of a match (numbered in pattern order)
         self._early_at, self._hard_at = (2, 3) if self._overlap else (3, 2)
@@ -306,16 +317,20 @@ class Punctuation(Filter):
         starts, ends = acc[0::2], acc[1::2]
         news, kept = self._news(text, starts, ends, gs, parts[self._hard_at :: 4])
         early = parts[self._early_at :: 4]
-        earlier: list[tuple[int, int, str]] = []
         n_early = n - early.count(None)
+        exposed: list[int] = []
         if n_early:
+            # Stages 1-3. Their edits replace one character by one, so the working text
+            # keeps the offsets of ``text``, and each stands at an early match.
             hits = _flagged(early, n_early)
             for i in hits:
-                news[i] = gs[i]  # not a main-stage match
-            kept += hits
+                news[i] = gs[i]
             earlier = self._early(text, starts, gs, hits)
-            if self._overlap:
-                return self._redo(text, _splice(text, earlier), earlier, report)
+            if earlier:
+                if not self._simple:
+                    return self._redo(text, _splice(text, earlier), earlier, report)
+                exposed = self._place(text, starts, gs, news, hits, earlier)
+            kept += [i for i in hits if news[i] is gs[i]]
         blank = [""] * n
         parts[1::4] = news
         parts[2::4] = blank
@@ -325,11 +340,8 @@ class Punctuation(Filter):
             sel = [True] * n
             for i in kept:
                 sel[i] = False
-        if earlier:
-            if sel is None:
-                sel = [True] * n
-            return self._blocks(text, parts, starts, ends, gs, news, sel, earlier, report)
-        # nothing changed before the main stage: the matches are the ones on ``text``
+        if exposed:
+            return self._blocks(text, parts, starts, ends, gs, news, sel or [True] * n, earlier, exposed, report)
         if sel is None:
             main = list(zip(starts, ends, gs, news))
         else:
@@ -352,6 +364,28 @@ class Punctuation(Filter):
                     kept.append(i)
         return news, kept
 
+    def _place(self, text: str, starts: list[int], gs: list[str], news: list[str], hits: list[int], earlier: list[tuple[int, int, str]]) -> list[int]:
+        """Put each early edit at its match (``news``) and return where the exposed
+        ones stand: a fold or number mark, or a bracket or quote next to a mark, a
+        space, a placeholder or a full stop. A bracket or quote matters to the main
+        stage only as Chinese or not (rules a-d: right next to a run of marks and
+        spaces, or seen through marks, spaces and placeholders) and as a closing mark
+        or not (rule e: right next to a full stop and its spaces); so on a line without
+        an exposed edit the main stage's matches on ``text`` hold for the working text."""
+        touchy, pairs = self._touchy, self._pair_chars
+        size = len(text)
+        exposed: list[int] = []
+        k = 0
+        for s, e, new in earlier:
+            i = hits[k]
+            while starts[i] != s:
+                k += 1
+                i = hits[k]
+            news[i] = new
+            if gs[i][0] not in pairs or (s and text[s - 1] in touchy) or (e < size and text[e] in touchy):
+                exposed.append(s)
+        return exposed
+
     def _blocks(
         self,
         text: str,
@@ -362,59 +396,67 @@ class Punctuation(Filter):
         news: list[str],
         sel: list[bool],
         earlier: list[tuple[int, int, str]],
+        exposed: list[int],
         report: Report,
     ) -> str:
-        """The main stage after stages 1-3 changed ``text`` (``earlier``). Its rules look
-        no further than the line, so only the lines with an earlier edit are scanned
-        again, on the working text ``w``; the first scan's matches (``parts``, already
-        with their ``news``; ``sel`` says which are edits) hold everywhere else. A
-        rescanned stretch replaces its share of ``parts``: the text piece it starts in
-        gets the new text of the stretch, the pieces and matches after it inside the
-        stretch become empty."""
-        w = _splice(text, earlier)
+        """The main stage again on the lines with an exposed early edit, now with the
+        early edits made; the first scan's matches (``parts``, already with their
+        ``news``; ``sel`` says which are edits) hold everywhere else. The rules look no
+        further than the line, so each stretch of lines is scanned on its own. It
+        replaces its share of ``parts``: the text piece it starts in gets the new text
+        of the stretch, the pieces and matches after it inside the stretch go empty."""
         scan = self._main_scan
         n = len(starts)
-        extra: list[tuple[int, int, str, str]] = []  # the edits of the rescanned stretches
+        at = [s for s, _, _ in earlier]
+        extra: list[tuple[int, int, str, str]] = []  # the edits inside the stretches
         hi = 0  # first scan matches before ``hi`` are done with
         frag: list[str] = []  # the new text of piece ``store`` of ``parts`` so far
         store = -1
-        pend = 0  # ``frag`` covers ``w`` up to here
-        for bs, be in _blocks(w, earlier):
+        pend = 0  # ``frag`` covers ``text`` up to here
+        for bs, be in _blocks(text, exposed):
             a = bisect_left(starts, bs, hi)
             b = bisect_left(starts, be, a)
             if store >= 0 and a == hi:  # no match since the last stretch: same piece
-                frag.append(w[pend:bs])
+                frag.append(text[pend:bs])
             else:
                 if store >= 0:
-                    frag.append(w[pend : starts[hi]])
+                    frag.append(text[pend : starts[hi]])
                     parts[store] = "".join(frag)
-                frag = [w[ends[a - 1] if a else 0 : bs]]
+                frag = [text[ends[a - 1] if a else 0 : bs]]
                 store = 4 * a
             if b > a:  # the first scan's matches inside the stretch go
                 parts[4 * a + 1 : 4 * b + 1] = [""] * (4 * (b - a))
                 sel[a:b] = [False] * (b - a)
-            block = w[bs:be]
+            ea = bisect_left(at, bs)
+            eb = bisect_left(at, be, ea)
+            mine = [(s - bs, e - bs, new) for s, e, new in earlier[ea:eb]]
+            block = _splice(text[bs:be], mine)  # the working text of the stretch
             bp = scan.split(block) if scan is not None else [block]
             if len(bp) > 1:
                 bg = bp[1::3]
-                bacc = list(accumulate(chain.from_iterable(zip(map(len, bp[0::3]), map(len, bg))), initial=bs))
-                bnew, bkept = self._news(w, bacc[1::2], bacc[2::2], bg, bp[2::3])
+                bacc = list(accumulate(chain.from_iterable(zip(map(len, bp[0::3]), map(len, bg)))))
+                bst, ben = bacc[0::2], bacc[1::2]
+                bnew, bkept = self._news(block, bst, ben, bg, bp[2::3])
+                found = zip(map(bs.__add__, bst), map(bs.__add__, ben), bg, bnew)
                 if bkept:
-                    extra += [e for e in zip(bacc[1::2], bacc[2::2], bg, bnew) if e[2] != e[3]]
+                    extra += [x for x in found if x[2] != x[3]]
                 else:
-                    extra += zip(bacc[1::2], bacc[2::2], bg, bnew)
+                    extra += found
                 bp[1::3] = bnew
                 bp[2::3] = [""] * len(bg)
                 frag.append("".join(bp))
             else:
                 frag.append(block)
+            extra += [(s, e, text[s:e], new) for s, e, new in earlier[ea:eb]]
             hi, pend = b, be
         if store >= 0:
-            frag.append(w[pend : starts[hi]] if hi < n else w[pend:])
+            frag.append(text[pend : starts[hi]] if hi < n else text[pend:])
             parts[store] = "".join(frag)
         main = list(compress(zip(starts, ends, gs, news), sel))
         main += extra
-        return self._report(text, "".join(parts), main, earlier, report)
+        main.sort(key=_START)  # stable: sorted runs merge; a main edit before an early one
+        report.add(main)
+        return "".join(parts)
 
     def _redo(self, text: str, w: str, earlier: list[tuple[int, int, str]], report: Report) -> str:
         """The main stage on the whole working text ``w`` after stages 1-3."""
@@ -465,24 +507,29 @@ class Punctuation(Filter):
         folds = self._fold_numbers
         stage1: list[tuple[int, int, str]] = self._fold_edits(text) if folds else []
         pairs, numbers, table = self._pair_chars, self._number_chars, self._fold_table
-        at: list[int] = []
+        at: list[int] = []  # the straight brackets and quotes
         for i in hits:
             g = gs[i]
             s = starts[i]
-            at.append(s)
             c = g[0]
-            if c in pairs or folds:
+            if c in pairs:
+                at.append(s)
+            elif folds:
                 continue
-            if c in numbers:
+            elif c in numbers:
                 stage1.append((s, s + 1, _halfwidth(c)))
             else:
                 stage1.append((s, s + len(g), g.translate(table)))
-        if self._pair_trigger is None:
+        if self._fold_pairs:  # ``fold`` makes brackets or quotes: look for them again
+            w = _splice(text, stage1)
+            more = self._pair_edits(w, self._lines(w, self._pair_trigger)) if self._pair_trigger is not None else []
+        elif not at:
             return stage1
-        # Every straight bracket or quote is an early hit (or, with ``fold`` values that
-        # make them, on the line of one), so their lines are the lines of the hits.
-        w = _splice(text, stage1)
-        more = self._pair_edits(w, _lines_at(w, at))
+        elif stage1:
+            w = _splice(text, stage1)
+            more = self._pair_edits(w, _lines_at(w, at))
+        else:
+            more = self._pair_fast(text, at)
         if not more:
             return stage1
         if not stage1:
@@ -490,34 +537,83 @@ class Punctuation(Filter):
         return sorted(stage1 + more)
 
     def _pair_edits(self, w: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
-        """Parentheses and quotes of the ``lines`` of ``w``, line by line. Converting one
-        can make its neighbour's context Chinese (``(a)(b)中``), so each line is redone
-        until nothing changes: the result does not depend on how often the filter runs.
-
-        The usual line takes one round: either nothing converts, or one kind converts
-        and leaves nothing straight. Any other line goes through the rounds."""
+        """Parentheses and quotes of the ``lines`` of ``w``, line by line."""
         edits: list[tuple[int, int, str]] = []
-        parens, quotes = self._parens, self._quotes
         for ls, le in lines:
-            line = w[ls:le]
-            np_ = line.count("(") + line.count(")") if parens else 0
-            n2 = line.count('"') if quotes else 0
-            n1 = line.count("'") if quotes else 0
-            if np_:
-                more = self._paren_edits(line, ls)
-                if more:
-                    edits += self._pair_rounds(line, ls) if n1 or n2 or len(more) < np_ else more
-                    continue
-            if n2:
-                more = self._quote_edits(line, '"', ls)
-                if more:
-                    edits += self._pair_rounds(line, ls) if n1 or len(more) < np_ + n2 else more
-                    continue
-            if n1:
-                more = self._quote_edits(line, "'", ls)
-                if more:
-                    edits += self._pair_rounds(line, ls) if len(more) < np_ + n2 + n1 else more
+            edits += self._pair_line(w, ls, le)
         return edits
+
+    def _pair_fast(self, text: str, at: list[int]) -> list[tuple[int, int, str]]:
+        """``_pair_edits`` for the lines of the sorted brackets and quotes ``at`` of
+        ``text`` (no fold or number mark changed). The usual line, with straight
+        parentheses only, is worked out here from ``at`` alone, without copying it."""
+        edits: list[tuple[int, int, str]] = []
+        skip = self._skip
+        quoted = self._quotes
+        size = len(text)
+        k, n = 0, len(at)
+        while k < n:
+            p = at[k]
+            ls = text.rfind("\n", 0, p) + 1
+            le = text.find("\n", p)
+            if le < 0:
+                le = size
+            j = k + 1
+            while j < n and at[j] < le:
+                j += 1
+            toks = at[k:j]
+            k = j
+            if (quoted and any(text[t] in "\"'" for t in toks)) or text.find("（", ls, le) >= 0 or text.find("）", ls, le) >= 0:
+                edits += self._pair_line(text, ls, le)
+                continue
+            found: list[tuple[int, int, str]] = []
+            stack: list[int] = []
+            lone: list[int] = []
+            for t in toks:
+                if text[t] == "(":
+                    stack.append(t)
+                elif stack:
+                    o = stack.pop()
+                    if self._pair_chinese(text, o, t):
+                        found.append((o, o + 1, "（"))
+                        found.append((t, t + 1, "）"))
+                else:
+                    lone.append(t)
+            for t in lone + stack:
+                if self._chinese_before(text, t, skip) or self._chinese_after(text, t, skip):
+                    found.append((t, t + 1, "（" if text[t] == "(" else "）"))
+            if found:
+                if len(found) < len(toks):  # some stay straight: the rounds decide
+                    edits += self._pair_rounds(text[ls:le], ls)
+                else:
+                    found.sort()
+                    edits += found
+        return edits
+
+    def _pair_line(self, w: str, ls: int, le: int) -> list[tuple[int, int, str]]:
+        """The brackets and quotes of the line ``w[ls:le]``. Converting one can make its
+        neighbour's context Chinese (``(a)(b)中``), so a line is redone until nothing
+        changes: the result does not depend on how often the filter runs. The usual
+        line takes one round: either nothing converts, or one kind converts and leaves
+        nothing straight."""
+        parens, quotes = self._parens, self._quotes
+        line = w[ls:le]
+        np_ = line.count("(") + line.count(")") if parens else 0
+        n2 = line.count('"') if quotes else 0
+        n1 = line.count("'") if quotes else 0
+        if np_:
+            more = self._paren_edits(line, ls)
+            if more:
+                return self._pair_rounds(line, ls) if n1 or n2 or len(more) < np_ else more
+        if n2:
+            more = self._quote_edits(line, '"', ls)
+            if more:
+                return self._pair_rounds(line, ls) if n1 or len(more) < np_ + n2 else more
+        if n1:
+            more = self._quote_edits(line, "'", ls)
+            if more:
+                return self._pair_rounds(line, ls) if len(more) < np_ + n2 + n1 else more
+        return []
 
     def _pair_rounds(self, line: str, offset: int) -> list[tuple[int, int, str]]:
         """The edits of one ``line`` (at ``offset``), round after round until nothing
@@ -691,17 +787,17 @@ def _flagged(flags: list[Any], count: int) -> list[int]:
     return found
 
 
-_GAP = 512
+_GAP = 128
 """Lines with edits closer than this (in characters) are scanned again together: a scan
 call costs about as much as scanning a few hundred characters."""
 
 
-def _blocks(w: str, edits: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
-    """The (start, end) of the lines of ``w`` that hold one of the sorted ``edits``,
+def _blocks(w: str, positions: list[int]) -> list[tuple[int, int]]:
+    """The (start, end) of the lines of ``w`` that hold one of the sorted ``positions``,
     nearby ones merged into one stretch."""
     blocks: list[tuple[int, int]] = []
     end = -1
-    for p, _, _ in edits:
+    for p in positions:
         if p < end:
             continue
         start = w.rfind("\n", 0, p) + 1
