@@ -74,8 +74,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from itertools import accumulate, chain, compress
-from operator import itemgetter
+from itertools import accumulate, chain, compress, repeat
+from operator import is_not, itemgetter, ne, not_
 from typing import Any
 
 from cleaner.core import CJK_PUNCT, HAN_RANGES, Filter, Option, Report
@@ -87,6 +87,7 @@ _OPEN = "“‘（《「『【〔〈"
 _NUMERALS = frozenset("一二三四五六七八九十百千零〇两")
 _DIGITS = "0123456789"
 _START = itemgetter(0)
+_NEW = itemgetter(2)
 
 
 def _cls(chars: str) -> str:
@@ -241,6 +242,8 @@ class Punctuation(Filter):
         # Chinese (rules a-d) or as a closing mark (rule e); those rules see it only
         # right next to a run of marks, spaces, placeholders or a full stop.
         self._touchy = frozenset(self._chain + ".")
+        self._touchy_re = re.compile(f"[{_cls(self._chain + '.')}]")
+        self._not_han = re.compile("[^\u4e00-\u9fff]")
         body = f"{early}|{main_body}" if self._overlap else f"{main_body}|{early}"
         # where the flags fall in the groups of a match (numbered in pattern order)
         self._early_at, self._hard_at = (2, 3) if self._overlap else (3, 2)
@@ -315,76 +318,43 @@ class Punctuation(Filter):
         # where each match starts and ends: running sums of the lengths, in C
         acc = list(accumulate(chain.from_iterable(zip(map(len, parts[0::4]), map(len, gs)))))
         starts, ends = acc[0::2], acc[1::2]
-        news, kept = self._news(text, starts, ends, gs, parts[self._hard_at :: 4])
+        news, every = self._news(text, starts, ends, gs, parts[self._hard_at :: 4])
         early = parts[self._early_at :: 4]
         n_early = n - early.count(None)
         exposed: list[int] = []
         if n_early:
-            # Stages 1-3. Their edits replace one character by one, so the working text
-            # keeps the offsets of ``text``, and each stands at an early match.
-            hits = _flagged(early, n_early)
-            for i in hits:
-                news[i] = gs[i]
-            earlier = self._early(text, starts, gs, hits)
-            if earlier:
-                if not self._simple:
-                    return self._redo(text, _splice(text, earlier), earlier, report)
-                exposed = self._place(text, starts, gs, news, hits, earlier)
-            kept += [i for i in hits if news[i] is gs[i]]
+            every = False
+            if self._overlap:
+                earlier = self._early(text, starts, ends, gs, news, early)
+                return self._redo(text, _splice(text, earlier), earlier, report)
+            earlier = self._early(text, starts, ends, gs, news, early, exposed)
+            if earlier and not self._simple:
+                return self._redo(text, _splice(text, earlier), earlier, report)
         blank = [""] * n
         parts[1::4] = news
         parts[2::4] = blank
         parts[3::4] = blank
-        sel = None
-        if kept:
-            sel = [True] * n
-            for i in kept:
-                sel[i] = False
         if exposed:
-            return self._blocks(text, parts, starts, ends, gs, news, sel or [True] * n, earlier, exposed, report)
-        if sel is None:
+            return self._blocks(text, parts, starts, ends, gs, news, earlier, exposed, report)
+        if every:
             main = list(zip(starts, ends, gs, news))
-        else:
-            main = list(compress(zip(starts, ends, gs, news), sel))
+        else:  # only the matches that changed
+            main = list(compress(zip(starts, ends, gs, news), map(ne, gs, news)))
             if not main:
                 return text
         report.add(main)
         return "".join(parts)
 
-    def _news(self, w: str, starts: list[int], ends: list[int], gs: list[str], hard: list[Any]) -> tuple[list[str], list[int]]:
-        """The new text of every main-stage match ``gs`` of ``w``, and the indexes of
-        those that stay as they are (a check of rules c-f said no)."""
+    def _news(self, w: str, starts: list[int], ends: list[int], gs: list[str], hard: list[Any]) -> tuple[list[str], bool]:
+        """The new text of every main-stage match ``gs`` of ``w`` (the match itself where
+        a check of rules c-f says no), and whether no such check was needed (then every
+        match is an edit)."""
         news = list(map(self._runs.__getitem__, gs))  # rules a and b
-        kept: list[int] = []
-        n_hard = len(hard) - hard.count(None)
-        if n_hard:
-            for i in _flagged(hard, n_hard):
-                news[i] = new = self._decide(w, starts[i], ends[i], gs[i])
-                if new == gs[i]:
-                    kept.append(i)
-        return news, kept
-
-    def _place(self, text: str, starts: list[int], gs: list[str], news: list[str], hits: list[int], earlier: list[tuple[int, int, str]]) -> list[int]:
-        """Put each early edit at its match (``news``) and return where the exposed
-        ones stand: a fold or number mark, or a bracket or quote next to a mark, a
-        space, a placeholder or a full stop. A bracket or quote matters to the main
-        stage only as Chinese or not (rules a-d: right next to a run of marks and
-        spaces, or seen through marks, spaces and placeholders) and as a closing mark
-        or not (rule e: right next to a full stop and its spaces); so on a line without
-        an exposed edit the main stage's matches on ``text`` hold for the working text."""
-        touchy, pairs = self._touchy, self._pair_chars
-        size = len(text)
-        exposed: list[int] = []
-        k = 0
-        for s, e, new in earlier:
-            i = hits[k]
-            while starts[i] != s:
-                k += 1
-                i = hits[k]
-            news[i] = new
-            if gs[i][0] not in pairs or (s and text[s - 1] in touchy) or (e < size and text[e] in touchy):
-                exposed.append(s)
-        return exposed
+        if hard.count(None) == len(hard):
+            return news, True
+        for i in compress(range(len(gs)), map(is_not, hard, repeat(None))):
+            news[i] = self._decide(w, starts[i], ends[i], gs[i])
+        return news, False
 
     def _blocks(
         self,
@@ -394,19 +364,19 @@ class Punctuation(Filter):
         ends: list[int],
         gs: list[str],
         news: list[str],
-        sel: list[bool],
         earlier: list[tuple[int, int, str]],
         exposed: list[int],
         report: Report,
     ) -> str:
         """The main stage again on the lines with an exposed early edit, now with the
         early edits made; the first scan's matches (``parts``, already with their
-        ``news``; ``sel`` says which are edits) hold everywhere else. The rules look no
+        ``news``) hold everywhere else. The rules look no
         further than the line, so each stretch of lines is scanned on its own. It
         replaces its share of ``parts``: the text piece it starts in gets the new text
         of the stretch, the pieces and matches after it inside the stretch go empty."""
         scan = self._main_scan
         n = len(starts)
+        sel = list(map(ne, gs, news))  # which of the first scan's matches are edits
         at = [s for s, _, _ in earlier]
         extra: list[tuple[int, int, str, str]] = []  # the edits inside the stretches
         hi = 0  # first scan matches before ``hi`` are done with
@@ -436,12 +406,9 @@ class Punctuation(Filter):
                 bg = bp[1::3]
                 bacc = list(accumulate(chain.from_iterable(zip(map(len, bp[0::3]), map(len, bg)))))
                 bst, ben = bacc[0::2], bacc[1::2]
-                bnew, bkept = self._news(block, bst, ben, bg, bp[2::3])
+                bnew, every = self._news(block, bst, ben, bg, bp[2::3])
                 found = zip(map(bs.__add__, bst), map(bs.__add__, ben), bg, bnew)
-                if bkept:
-                    extra += [x for x in found if x[2] != x[3]]
-                else:
-                    extra += found
+                extra += found if every else compress(found, map(ne, bg, bnew))
                 bp[1::3] = bnew
                 bp[2::3] = [""] * len(bg)
                 frag.append("".join(bp))
@@ -466,11 +433,11 @@ class Punctuation(Filter):
         gs = parts[1::3]
         acc = list(accumulate(chain.from_iterable(zip(map(len, parts[0::3]), map(len, gs)))))
         starts, ends = acc[0::2], acc[1::2]
-        news, kept = self._news(w, starts, ends, gs, parts[2::3])
+        news, every = self._news(w, starts, ends, gs, parts[2::3])
         parts[1::3] = news
         parts[2::3] = [""] * len(gs)
         main = list(zip(starts, ends, gs, news))
-        if kept:
+        if not every:
             main = [e for e in main if e[2] != e[3]]
         return self._report(text, "".join(parts), main, earlier, report)
 
@@ -501,35 +468,97 @@ class Punctuation(Filter):
                 edits = sorted(edits + times)
         return edits
 
-    def _early(self, text: str, starts: list[int], gs: list[str], hits: list[int]) -> list[tuple[int, int, str]]:
-        """Stages 1-3 from the early ``hits`` of the first scan (indexes into ``starts``
-        and ``gs``): their one-for-one edits of ``text``, sorted."""
+    def _early(
+        self,
+        text: str,
+        starts: list[int],
+        ends: list[int],
+        gs: list[str],
+        news: list[str],
+        early: list[Any],
+        exposed: list[int] | None = None,
+    ) -> list[tuple[int, int, str]]:
+        """Stages 1-3 from the early matches of the first scan (flagged in ``early``):
+        their one-for-one edits of ``text``, sorted.
+
+        With ``exposed`` (and usual option values), each edit also goes to its match in
+        ``news``, and ``exposed`` gets where the exposed ones stand: a fold or number
+        mark, or a bracket or quote next to a mark, a space, a placeholder or a full
+        stop. A bracket or quote matters to the main stage only as Chinese or not
+        (rules a-d: right next to a run of marks and spaces, or seen through marks,
+        spaces and placeholders) and as a closing mark or not (rule e: right next to a
+        full stop and its spaces); so on a line without an exposed edit the main
+        stage's matches on ``text`` hold for the working text too."""
+        flag = list(map(is_not, early, repeat(None)))
+        at = list(compress(starts, flag))
+        ids = list(compress(range(len(gs)), flag))
+        eg = list(compress(gs, flag))
+        pairs = self._pair_chars
         folds = self._fold_numbers
         stage1: list[tuple[int, int, str]] = self._fold_edits(text) if folds else []
-        pairs, numbers, table = self._pair_chars, self._number_chars, self._fold_table
-        at: list[int] = []  # the straight brackets and quotes
-        for i in hits:
-            g = gs[i]
-            s = starts[i]
-            c = g[0]
-            if c in pairs:
-                at.append(s)
-            elif folds:
-                continue
-            elif c in numbers:
-                stage1.append((s, s + 1, _halfwidth(c)))
-            else:
-                stage1.append((s, s + len(g), g.translate(table)))
+        inpair = list(map(pairs.__contains__, eg))
+        if False in inpair:  # fold or number marks too: sort them out
+            numbers, table = self._number_chars, self._fold_table
+            other = list(map(not_, inpair))
+            if not folds:
+                for s, i, g in zip(compress(at, other), compress(ids, other), compress(eg, other)):
+                    c = g[0]
+                    new = _halfwidth(c) if c in numbers else g.translate(table)
+                    stage1.append((s, ends[i], new))
+                    news[i] = new
+            at, ids, eg = list(compress(at, inpair)), list(compress(ids, inpair)), list(compress(eg, inpair))
         if self._fold_pairs:  # ``fold`` makes brackets or quotes: look for them again
             w = _splice(text, stage1)
             more = self._pair_edits(w, self._lines(w, self._pair_trigger)) if self._pair_trigger is not None else []
         elif not at:
-            return stage1
+            more = []
         elif stage1:
+            # the lines with a fold or number mark are worked out on the working text,
+            # the others as usual
             w = _splice(text, stage1)
-            more = self._pair_edits(w, _lines_at(w, at))
+            dirty: list[tuple[int, int]] = []
+            keep_at: list[int] = []
+            keep_eg: list[str] = []
+            k = 0
+            for ls, le in _lines_at(text, [x for x, _, _ in stage1]):
+                a = bisect_left(at, ls, k)
+                b = bisect_left(at, le, a)
+                keep_at += at[k:a]
+                keep_eg += eg[k:a]
+                if b > a:
+                    dirty.append((ls, le))
+                k = b
+            keep_at += at[k:]
+            keep_eg += eg[k:]
+            more = self._pair_fast(text, keep_at, keep_eg) if keep_at else []
+            if dirty:
+                more = sorted(more + self._pair_edits(w, dirty))
         else:
-            more = self._pair_fast(text, at)
+            more = self._pair_fast(text, at, eg)
+        if exposed is not None and self._simple:
+            exposed += [s for s, _, _ in stage1]
+            if more:
+                if len(more) == len(at):  # every bracket and quote converted, in order
+                    list(map(news.__setitem__, ids, map(_NEW, more)))
+                    # the characters on either side of each (the text padded by a line
+                    # break at both ends, which is no main-stage character)
+                    padded = "\n" + text + "\n"
+                    lefts = "".join(map(padded.__getitem__, at))
+                    rights = "".join(map(padded.__getitem__, map((2).__add__, at)))
+                    touchy = self._touchy_re
+                    if touchy.search(lefts) or touchy.search(rights):
+                        near = self._touchy
+                        exposed += [p for p, x, y in zip(at, lefts, rights) if x in near or y in near]
+                else:
+                    where = dict(zip(at, ids))
+                    touchy_set = self._touchy
+                    size = len(text)
+                    for s, e, new in more:
+                        news[where[s]] = new
+                        if (s and text[s - 1] in touchy_set) or (e < size and text[e] in touchy_set):
+                            exposed.append(s)
+                if stage1:
+                    exposed.sort()
         if not more:
             return stage1
         if not stage1:
@@ -543,10 +572,40 @@ class Punctuation(Filter):
             edits += self._pair_line(w, ls, le)
         return edits
 
-    def _pair_fast(self, text: str, at: list[int]) -> list[tuple[int, int, str]]:
-        """``_pair_edits`` for the lines of the sorted brackets and quotes ``at`` of
-        ``text`` (no fold or number mark changed). The usual line, with straight
-        parentheses only, is worked out here from ``at`` alone, without copying it."""
+    def _pair_fast(self, text: str, at: list[int], chars: list[str]) -> list[tuple[int, int, str]]:
+        """``_pair_edits`` for the lines of the sorted straight brackets and quotes
+        ``at`` (their ``chars``) of ``text``, when no fold or number mark changed.
+
+        The usual text has straight parentheses only, as pairs ``(...)`` each on one
+        line with no bracket inside, and Chinese: the stack pairs each such pair, the
+        pair converts, and nothing straight is left on the line, so every one of them
+        converts; that is checked for all of them at once, in C. Otherwise the usual
+        line, with straight parentheses only, is worked out from ``at`` without copying
+        it, and any other line by ``_pair_line``."""
+        m = len(at) // 2
+        if (
+            m
+            and len(at) == 2 * m
+            and chars[0::2].count("(") == m
+            and chars[1::2].count(")") == m
+        ):
+            opens, shuts = at[0::2], at[1::2]
+            if (
+                list(map(text.find, repeat("\n"), opens, shuts)).count(-1) == m
+                and list(map(text.find, repeat("（"), opens, shuts)).count(-1) == m
+                and list(map(text.find, repeat("）"), opens, shuts)).count(-1) == m
+            ):
+                after = list(map((1).__add__, opens))
+                heads = "".join(map(text.__getitem__, after))  # their first characters
+                odd = self._not_han.search(heads)
+                while odd is not None and self._pair_chinese(text, opens[odd.start()], shuts[odd.start()]):
+                    odd = self._not_han.search(heads, odd.start() + 1)
+                if odd is None:
+                    return list(
+                        chain.from_iterable(
+                            zip(zip(opens, after, repeat("（")), zip(shuts, map((1).__add__, shuts), repeat("）")))
+                        )
+                    )
         edits: list[tuple[int, int, str]] = []
         skip = self._skip
         quoted = self._quotes
@@ -558,9 +617,7 @@ class Punctuation(Filter):
             le = text.find("\n", p)
             if le < 0:
                 le = size
-            j = k + 1
-            while j < n and at[j] < le:
-                j += 1
+            j = bisect_left(at, le, k + 1)
             toks = at[k:j]
             k = j
             if (quoted and any(text[t] in "\"'" for t in toks)) or text.find("（", ls, le) >= 0 or text.find("）", ls, le) >= 0:
@@ -774,16 +831,6 @@ def _places(line: str, chars: str) -> list[int]:
             found.append(i)
             i = line.find(c, i + 1)
     found.sort()
-    return found
-
-
-def _flagged(flags: list[Any], count: int) -> list[int]:
-    """The indexes of the ``count`` flags that are set ("" rather than None)."""
-    found: list[int] = []
-    i = -1
-    for _ in range(count):
-        i = flags.index("", i + 1)
-        found.append(i)
     return found
 
 
