@@ -73,7 +73,7 @@ Every edit is one character for one, except the spaces dropped after a converted
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from itertools import accumulate, chain, compress, repeat
 from operator import is_not, itemgetter, ne, not_
 from typing import Any
@@ -243,6 +243,7 @@ class Punctuation(Filter):
         # right next to a run of marks, spaces, placeholders or a full stop.
         self._touchy = frozenset(self._chain + ".")
         self._touchy_re = re.compile(f"[{_cls(self._chain + '.')}]")
+        self._main_first = frozenset(first)
         self._not_han = re.compile("[^\u4e00-\u9fff]")
         body = f"{early}|{main_body}" if self._overlap else f"{main_body}|{early}"
         # where the flags fall in the groups of a match (numbered in pattern order)
@@ -321,7 +322,7 @@ class Punctuation(Filter):
         news, every = self._news(text, starts, ends, gs, parts[self._hard_at :: 4])
         early = parts[self._early_at :: 4]
         n_early = n - early.count(None)
-        exposed: list[int] = []
+        exposed: list[tuple[int, int, bool]] = []
         if n_early:
             every = False
             if self._overlap:
@@ -365,16 +366,19 @@ class Punctuation(Filter):
         gs: list[str],
         news: list[str],
         earlier: list[tuple[int, int, str]],
-        exposed: list[int],
+        exposed: list[tuple[int, int, bool]],
         report: Report,
     ) -> str:
-        """The main stage again on the lines with an exposed early edit, now with the
-        early edits made; the first scan's matches (``parts``, already with their
-        ``news``) hold everywhere else. The rules look no
-        further than the line, so each stretch of lines is scanned on its own. It
-        replaces its share of ``parts``: the text piece it starts in gets the new text
-        of the stretch, the pieces and matches after it inside the stretch go empty."""
-        scan = self._main_scan
+        """The main stage again around the exposed early edits, now with the early edits
+        made; the first scan's matches (``parts``, already with their ``news``) hold
+        everywhere else. Around a bracket or quote that is the runs of marks, spaces,
+        placeholders and full stops on either side of it (the main stage reads it
+        through nothing else, and no match reaches across the character that ends such
+        a run); around a fold or number mark, its whole line. Each stretch is matched
+        within its line(s) of the working text, and replaces its share of ``parts``:
+        the text piece it starts in gets the new text of the stretch, the pieces and
+        matches after it inside the stretch go empty."""
+        main_re, runs = self._main_re, self._runs
         n = len(starts)
         sel = list(map(ne, gs, news))  # which of the first scan's matches are edits
         at = [s for s, _, _ in earlier]
@@ -383,7 +387,9 @@ class Punctuation(Filter):
         frag: list[str] = []  # the new text of piece ``store`` of ``parts`` so far
         store = -1
         pend = 0  # ``frag`` covers ``text`` up to here
-        for bs, be in _blocks(text, exposed):
+        cs = ce = -1  # the lines around the stretch, and their working text ``ctx``
+        ctx = ""
+        for bs, be in self._stretches(text, exposed):
             a = bisect_left(starts, bs, hi)
             b = bisect_left(starts, be, a)
             if store >= 0 and a == hi:  # no match since the last stretch: same piece
@@ -397,23 +403,34 @@ class Punctuation(Filter):
             if b > a:  # the first scan's matches inside the stretch go
                 parts[4 * a + 1 : 4 * b + 1] = [""] * (4 * (b - a))
                 sel[a:b] = [False] * (b - a)
+            if bs >= ce:
+                cs = text.rfind("\n", 0, bs) + 1
+                ce = text.find("\n", be - 1)
+                if ce < 0:
+                    ce = len(text)
+                ea = bisect_left(at, cs)
+                eb = bisect_left(at, ce, ea)
+                ctx = _splice(text[cs:ce], [(s - cs, e - cs, new) for s, e, new in earlier[ea:eb]])
+            pos = bs - cs
+            stop = be - cs
+            out: list[str] = []
+            if main_re is not None:
+                for m in main_re.finditer(ctx, pos, stop + 1):
+                    ms, me = m.span()
+                    if ms >= stop:
+                        break
+                    g = m.group()
+                    kind = m.lastgroup
+                    new = runs[g] if kind == "a" or kind == "b" else self._rule(ctx, kind, ms, me, g)
+                    out.append(ctx[pos:ms])
+                    out.append(new)
+                    pos = me
+                    if new != g:
+                        extra.append((ms + cs, me + cs, g, new))
+            out.append(ctx[pos:stop])
+            frag.append("".join(out))
             ea = bisect_left(at, bs)
             eb = bisect_left(at, be, ea)
-            mine = [(s - bs, e - bs, new) for s, e, new in earlier[ea:eb]]
-            block = _splice(text[bs:be], mine)  # the working text of the stretch
-            bp = scan.split(block) if scan is not None else [block]
-            if len(bp) > 1:
-                bg = bp[1::3]
-                bacc = list(accumulate(chain.from_iterable(zip(map(len, bp[0::3]), map(len, bg)))))
-                bst, ben = bacc[0::2], bacc[1::2]
-                bnew, every = self._news(block, bst, ben, bg, bp[2::3])
-                found = zip(map(bs.__add__, bst), map(bs.__add__, ben), bg, bnew)
-                extra += found if every else compress(found, map(ne, bg, bnew))
-                bp[1::3] = bnew
-                bp[2::3] = [""] * len(bg)
-                frag.append("".join(bp))
-            else:
-                frag.append(block)
             extra += [(s, e, text[s:e], new) for s, e, new in earlier[ea:eb]]
             hi, pend = b, be
         if store >= 0:
@@ -424,6 +441,37 @@ class Punctuation(Filter):
         main.sort(key=_START)  # stable: sorted runs merge; a main edit before an early one
         report.add(main)
         return "".join(parts)
+
+    def _stretches(self, text: str, exposed: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
+        """The stretches of ``text`` to match again: for each exposed early edit
+        ``(start, end, wide)`` its whole line when ``wide``, else the edit with the runs
+        of marks, spaces, placeholders and full stops on either side; sorted, and
+        merged where they meet."""
+        touchy = self._touchy
+        size = len(text)
+        raw: list[tuple[int, int]] = []
+        for s, e, wide in exposed:
+            if wide:
+                lo = text.rfind("\n", 0, s) + 1
+                hi = text.find("\n", e)
+                if hi < 0:
+                    hi = size
+            else:
+                lo, hi = s, e
+                while lo and text[lo - 1] in touchy:
+                    lo -= 1
+                while hi < size and text[hi] in touchy:
+                    hi += 1
+            raw.append((lo, hi))
+        raw.sort()
+        out: list[tuple[int, int]] = []
+        for lo, hi in raw:
+            if out and lo <= out[-1][1]:
+                if hi > out[-1][1]:
+                    out[-1] = (out[-1][0], hi)
+            else:
+                out.append((lo, hi))
+        return out
 
     def _redo(self, text: str, w: str, earlier: list[tuple[int, int, str]], report: Report) -> str:
         """The main stage on the whole working text ``w`` after stages 1-3."""
@@ -476,7 +524,7 @@ class Punctuation(Filter):
         gs: list[str],
         news: list[str],
         early: list[Any],
-        exposed: list[int] | None = None,
+        exposed: list[tuple[int, int, bool]] | None = None,
     ) -> list[tuple[int, int, str]]:
         """Stages 1-3 from the early matches of the first scan (flagged in ``early``):
         their one-for-one edits of ``text``, sorted.
@@ -536,7 +584,7 @@ class Punctuation(Filter):
         else:
             more = self._pair_fast(text, at, eg)
         if exposed is not None and self._simple:
-            exposed += [s for s, _, _ in stage1]
+            exposed += [(s, e, True) for s, e, _ in stage1]
             if more:
                 if len(more) == len(at):  # every bracket and quote converted, in order
                     list(map(news.__setitem__, ids, map(_NEW, more)))
@@ -548,22 +596,47 @@ class Punctuation(Filter):
                     touchy = self._touchy_re
                     if touchy.search(lefts) or touchy.search(rights):
                         near = self._touchy
-                        exposed += [p for p, x, y in zip(at, lefts, rights) if x in near or y in near]
+                        for p, x, y in zip(at, lefts, rights):
+                            if (x in near or y in near) and not self._settled(text, p, p + 1, starts, ends, gs, news):
+                                exposed.append((p, p + 1, False))
                 else:
                     where = dict(zip(at, ids))
-                    touchy_set = self._touchy
+                    near = self._touchy
                     size = len(text)
                     for s, e, new in more:
                         news[where[s]] = new
-                        if (s and text[s - 1] in touchy_set) or (e < size and text[e] in touchy_set):
-                            exposed.append(s)
-                if stage1:
-                    exposed.sort()
+                    for s, e, new in more:
+                        if ((s and text[s - 1] in near) or (e < size and text[e] in near)) and not self._settled(
+                            text, s, e, starts, ends, gs, news
+                        ):
+                            exposed.append((s, e, False))
         if not more:
             return stage1
         if not stage1:
             return more
         return sorted(stage1 + more)
+
+    def _settled(self, text: str, s: int, e: int, starts: list[int], ends: list[int], gs: list[str], news: list[str]) -> bool:
+        """Does the bracket or quote edit ``s:e`` leave the main stage as it is? It makes
+        a character Chinese, or a closing mark, and nothing else; that only ever turns
+        marks, full stops next to it (through marks, spaces and placeholders) into
+        full-width ones, never back, and never changes where a match starts or ends.
+        So when every such character around it already converts in the first scan's
+        matches (``news``), the main stage on the working text does the same."""
+        near, first = self._touchy, self._main_first
+        size = len(text)
+        lo = s
+        while lo and text[lo - 1] in near:
+            lo -= 1
+        hi = e
+        while hi < size and text[hi] in near:
+            hi += 1
+        for p in chain(range(lo, s), range(e, hi)):
+            if text[p] in first:
+                k = bisect_right(starts, p) - 1
+                if k < 0 or p >= ends[k] or news[k] == gs[k]:
+                    return False
+        return True
 
     def _pair_edits(self, w: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         """Parentheses and quotes of the ``lines`` of ``w``, line by line."""
@@ -770,7 +843,12 @@ class Punctuation(Filter):
     def _decide(self, w: str, s: int, e: int, g: str) -> str:
         """The new text for a match ``g`` at ``s:e`` of rules c-f (``g`` itself: keep)."""
         m = self._main_re.match(w, s)  # the same match, with its rule named
-        kind = m.lastgroup if m is not None else None
+        return self._rule(w, m.lastgroup if m is not None else None, s, e, g)
+
+    def _rule(self, w: str, kind: str | None, s: int, e: int, g: str) -> str:
+        """The new text for a match ``g`` at ``s:e`` of ``w`` by rule ``kind``."""
+        if kind == "a" or kind == "b":
+            return self._runs[g]
         if kind == "c" or kind == "d":
             if kind == "d" and not self._chinese_before(w, s, self._chain):
                 return g
@@ -832,29 +910,6 @@ def _places(line: str, chars: str) -> list[int]:
             i = line.find(c, i + 1)
     found.sort()
     return found
-
-
-_GAP = 128
-"""Lines with edits closer than this (in characters) are scanned again together: a scan
-call costs about as much as scanning a few hundred characters."""
-
-
-def _blocks(w: str, positions: list[int]) -> list[tuple[int, int]]:
-    """The (start, end) of the lines of ``w`` that hold one of the sorted ``positions``,
-    nearby ones merged into one stretch."""
-    blocks: list[tuple[int, int]] = []
-    end = -1
-    for p in positions:
-        if p < end:
-            continue
-        start = w.rfind("\n", 0, p) + 1
-        if blocks and start - end <= _GAP:
-            start = blocks.pop()[0]
-        end = w.find("\n", p)
-        if end < 0:
-            end = len(w)
-        blocks.append((start, end))
-    return blocks
 
 
 def _lines_at(w: str, positions: list[int]) -> list[tuple[int, int]]:
