@@ -237,13 +237,23 @@ class Punctuation(Filter):
         # the main stage's matches as they are (``_simple``, ``_touchy``; see ``apply``).
         made = {_halfwidth(c) for c in fold_chars} | set(number_chars and ":.")
         made |= set("（）" if cfg["parentheses"] else "") | set("“”‘’" if cfg["quotes"] else "")
-        self._simple = not (self._overlap or self._fold_numbers or self._fold_pairs or any(c in made or c == "." for c in dots))
+        self._simple = not (
+            self._overlap
+            or self._fold_numbers
+            or self._fold_pairs
+            or any(c in made or c == "." for c in dots)
+            or any((c in ph) != (_halfwidth(c) in ph) for c in fold_chars)
+        )
         # A bracket or quote becoming full-width changes only whether it counts as
         # Chinese (rules a-d) or as a closing mark (rule e); those rules see it only
         # right next to a run of marks, spaces, placeholders or a full stop.
         self._touchy = frozenset(self._chain + ".")
         self._touchy_re = re.compile(f"[{_cls(self._chain + '.')}]")
         self._main_first = frozenset(first)
+        # What the main stage reads through from a match (marks, spaces, placeholders;
+        # digits, ``.,%`` in numbers and times; middle dots): a fold or number mark
+        # matters only to matches within such a run around it.
+        self._reach = frozenset(self._chain + _DIGITS + ".,%" + dots)
         self._not_han = re.compile("[^\u4e00-\u9fff]")
         body = f"{early}|{main_body}" if self._overlap else f"{main_body}|{early}"
         # where the flags fall in the groups of a match (numbered in pattern order)
@@ -443,25 +453,21 @@ class Punctuation(Filter):
         return "".join(parts)
 
     def _stretches(self, text: str, exposed: list[tuple[int, int, bool]]) -> list[tuple[int, int]]:
-        """The stretches of ``text`` to match again: for each exposed early edit
-        ``(start, end, wide)`` its whole line when ``wide``, else the edit with the runs
-        of marks, spaces, placeholders and full stops on either side; sorted, and
-        merged where they meet."""
-        touchy = self._touchy
+        """The stretches of ``text`` to match again: each exposed early edit ``(start,
+        end, wide)`` with the runs on either side of it of the characters the main
+        stage reads through (``_reach`` for a fold or number mark, ``wide``; else
+        ``_touchy``); sorted, and merged where they meet. (Runs are taken on ``text``:
+        the edits they pass differ there only in characters that are not in them
+        either way, and edits next to each other get merged stretches.)"""
         size = len(text)
         raw: list[tuple[int, int]] = []
         for s, e, wide in exposed:
-            if wide:
-                lo = text.rfind("\n", 0, s) + 1
-                hi = text.find("\n", e)
-                if hi < 0:
-                    hi = size
-            else:
-                lo, hi = s, e
-                while lo and text[lo - 1] in touchy:
-                    lo -= 1
-                while hi < size and text[hi] in touchy:
-                    hi += 1
+            near = self._reach if wide else self._touchy
+            lo, hi = s, e
+            while lo and text[lo - 1] in near:
+                lo -= 1
+            while hi < size and text[hi] in near:
+                hi += 1
             raw.append((lo, hi))
         raw.sort()
         out: list[tuple[int, int]] = []
