@@ -75,7 +75,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, chain, compress, repeat
-from operator import is_not, itemgetter, ne, not_
+from operator import add, getitem, is_not, itemgetter, ne, not_, setitem
 from typing import Any
 
 from cleaner.core import CJK_PUNCT, HAN_RANGES, Filter, Option, Report
@@ -543,10 +543,9 @@ class Punctuation(Filter):
         spaces and placeholders) and as a closing mark or not (rule e: right next to a
         full stop and its spaces); so on a line without an exposed edit the main
         stage's matches on ``text`` hold for the working text too."""
-        flag = list(map(is_not, early, repeat(None)))
-        at = list(compress(starts, flag))
-        ids = list(compress(range(len(gs)), flag))
-        eg = list(compress(gs, flag))
+        ids = list(compress(range(len(gs)), map(is_not, early, repeat(None))))
+        at = list(map(getitem, repeat(starts), ids))
+        eg = list(map(getitem, repeat(gs), ids))
         pairs = self._pair_chars
         folds = self._fold_numbers
         stage1: list[tuple[int, int, str]] = self._fold_edits(text) if folds else []
@@ -593,12 +592,12 @@ class Punctuation(Filter):
             exposed += [(s, e, True) for s, e, _ in stage1]
             if more:
                 if len(more) == len(at):  # every bracket and quote converted, in order
-                    list(map(news.__setitem__, ids, map(_NEW, more)))
+                    list(map(setitem, repeat(news), ids, map(_NEW, more)))
                     # the characters on either side of each (the text padded by a line
                     # break at both ends, which is no main-stage character)
                     padded = "\n" + text + "\n"
-                    lefts = "".join(map(padded.__getitem__, at))
-                    rights = "".join(map(padded.__getitem__, map((2).__add__, at)))
+                    lefts = "".join(map(getitem, repeat(padded), at))
+                    rights = "".join(map(getitem, repeat(padded), map(add, at, repeat(2))))
                     touchy = self._touchy_re
                     if touchy.search(lefts) or touchy.search(rights):
                         near = self._touchy
@@ -669,20 +668,17 @@ class Punctuation(Filter):
             and chars[1::2].count(")") == m
         ):
             opens, shuts = at[0::2], at[1::2]
-            if (
-                list(map(text.find, repeat("\n"), opens, shuts)).count(-1) == m
-                and list(map(text.find, repeat("（"), opens, shuts)).count(-1) == m
-                and list(map(text.find, repeat("）"), opens, shuts)).count(-1) == m
-            ):
-                after = list(map((1).__add__, opens))
-                heads = "".join(map(text.__getitem__, after))  # their first characters
+            after = list(map(add, opens, repeat(1)))
+            inside = "".join(map(getitem, repeat(text), map(slice, after, shuts)))  # what they hold
+            if "\n" not in inside and "（" not in inside and "）" not in inside:
+                heads = "".join(map(getitem, repeat(text), after))  # their first characters
                 odd = self._not_han.search(heads)
                 while odd is not None and self._pair_chinese(text, opens[odd.start()], shuts[odd.start()]):
                     odd = self._not_han.search(heads, odd.start() + 1)
                 if odd is None:
                     return list(
                         chain.from_iterable(
-                            zip(zip(opens, after, repeat("（")), zip(shuts, map((1).__add__, shuts), repeat("）")))
+                            zip(zip(opens, after, repeat("（")), zip(shuts, map(add, shuts, repeat(1)), repeat("）")))
                         )
                     )
         edits: list[tuple[int, int, str]] = []
