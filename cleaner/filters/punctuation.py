@@ -212,33 +212,28 @@ class Punctuation(Filter):
         n_easy = 2 if marks else 0
         easy = "|".join(plain[:n_easy]) or "(?!)"
         hard = "|".join(plain[n_easy:]) or "(?!)"
-        main_body = f"(?:{easy})|(?:{hard})()"
         # ``_main_scan``: the main stage alone, groups (match, hard).
-        self._main_scan = re.compile(f"([{_cls(first)}](?:{main_body}))", re.M) if first else None
-        # ``_scan``: every place the filter can change, groups (match, hard, early).
-        # "early" flags the characters of stages 1-3: fold, number marks, parentheses
-        # and quotes. On settled text it finds nothing, so one scan in C tells that there
-        # is nothing to do; on other text it finds the main-stage matches at once too.
+        self._main_scan = re.compile(f"([{_cls(first)}](?:(?:{easy})|(?:{hard})()))", re.M) if first else None
+        # The early stages' characters: fold, number marks, brackets and quotes.
         early_alts = []
         if fold_chars:
             early_alts.append(f"(?<=[{fold_body}])[{fold_body}]*")
         early_alts += number_alts
         if pair_chars:
             early_alts.append(f"(?<=[{_cls(pair_chars)}])")
-        early = f"(?:{'|'.join(early_alts) or '(?!)'})()"
+        early = "|".join(early_alts) or "(?!)"
         early_first = fold_chars + number_chars + pair_chars
-        # Middle dots may be given that are early characters too: then the early rules
-        # go first, so that none of their characters hides in a main-stage match, and
-        # the main stage is always redone on the working text (``_overlap``).
-        self._overlap = any(c in early_first for c in dots)
-        # With the usual option values every early edit stands at an early match of the
-        # scan, one for one, and nothing it writes is a main-stage character: then an
-        # edit whose neighbours are no characters the main stage reads through leaves
-        # the main stage's matches as they are (``_simple``, ``_touchy``; see ``apply``).
+        self._early_first = frozenset(early_first)
+        # With the usual option values the early characters and the main-stage ones are
+        # apart, every early edit stands at an early match of the scan, one for one, and
+        # nothing it writes is a main-stage character (``_simple``). Other values (a
+        # middle dot that is an early character too, a fold character that is a number
+        # mark, or that folds to a bracket or quote ...) take the plain stage-by-stage
+        # way, ``_slow``.
         made = {_halfwidth(c) for c in fold_chars} | set(number_chars and ":.")
         made |= set("（）" if cfg["parentheses"] else "") | set("“”‘’" if cfg["quotes"] else "")
         self._simple = not (
-            self._overlap
+            any(c in early_first for c in dots)
             or self._fold_numbers
             or self._fold_pairs
             or any(c in made or c == "." for c in dots)
@@ -255,11 +250,11 @@ class Punctuation(Filter):
         # matters only to matches within such a run around it.
         self._reach = frozenset(self._chain + _DIGITS + ".,%" + dots)
         self._not_han = re.compile("[^\u4e00-\u9fff]")
-        body = f"{early}|{main_body}" if self._overlap else f"{main_body}|{early}"
-        # where the flags fall in the groups of a match (numbered in pattern order)
-        self._early_at, self._hard_at = (2, 3) if self._overlap else (3, 2)
+        # ``_scan``: every place the filter can change, groups (match, flag): the flag is
+        # set for a match of rules c-f or of the early stages (fold, number marks,
+        # brackets and quotes), told apart by the first character.
         all_first = _cls(early_first + first)
-        self._scan = re.compile(f"([{all_first}](?:{body}))", re.M) if all_first else None
+        self._scan = re.compile(f"([{all_first}](?:(?:{easy})|(?:{hard}|{early})()))", re.M) if all_first else None
         self._pair_trigger = re.compile(f"[{_cls(pair_chars)}]") if pair_chars else None
 
     # -- helpers on the working text ----------------------------------------------------
@@ -320,31 +315,35 @@ class Punctuation(Filter):
         # nothing and the text goes back as it came.
         if self._scan is None:
             return text
+        if not self._simple:
+            return text if self._scan.search(text) is None else self._slow(text, report)
         parts = self._scan.split(text)
         if len(parts) == 1:
             return text
-        # ``parts``: text, then per match (match, hard flag, early flag), then text ...
-        gs = parts[1::4]
+        # ``parts``: text, then per match (match, flag), then text ...
+        gs = parts[1::3]
         n = len(gs)
         # where each match starts and ends: running sums of the lengths, in C
-        acc = list(accumulate(chain.from_iterable(zip(map(len, parts[0::4]), map(len, gs)))))
+        acc = list(accumulate(chain.from_iterable(zip(map(len, parts[0::3]), map(len, gs)))))
         starts, ends = acc[0::2], acc[1::2]
-        news, every = self._news(text, starts, ends, gs, parts[self._hard_at :: 4])
-        early = parts[self._early_at :: 4]
-        n_early = n - early.count(None)
+        news = list(map(self._runs.__getitem__, gs))  # rules a and b
+        every = True  # every match is an edit
+        flags = parts[2::3]
         exposed: list[tuple[int, int, bool]] = []
-        if n_early:
-            every = False
-            if self._overlap:
-                earlier = self._early(text, starts, ends, gs, news, early)
-                return self._redo(text, _splice(text, earlier), earlier, report)
-            earlier = self._early(text, starts, ends, gs, news, early, exposed)
-            if earlier and not self._simple:
-                return self._redo(text, _splice(text, earlier), earlier, report)
+        earlier: list[tuple[int, int, str]] = []
+        if flags.count(None) != n:
+            ids = list(compress(range(n), map(is_not, flags, repeat(None))))
+            early = list(map(self._early_first.__contains__, map(itemgetter(0), map(getitem, repeat(gs), ids))))
+            for i in compress(ids, map(not_, early)):  # rules c-f: a check each
+                news[i] = new = self._decide(text, starts[i], ends[i], gs[i])
+                if new == gs[i]:
+                    every = False
+            if True in early:
+                earlier, done = self._early(text, starts, ends, gs, news, list(compress(ids, early)), exposed)
+                every = every and done
         blank = [""] * n
-        parts[1::4] = news
-        parts[2::4] = blank
-        parts[3::4] = blank
+        parts[1::3] = news
+        parts[2::3] = blank
         if exposed:
             return self._blocks(text, parts, starts, ends, gs, news, earlier, exposed, report)
         if every:
@@ -356,16 +355,33 @@ class Punctuation(Filter):
         report.add(main)
         return "".join(parts)
 
+    def _slow(self, text: str, report: Report) -> str:
+        """Stage by stage, each on the text the one before made: for the option values
+        under which the early stages feed each other or the main stage (``_simple``)."""
+        stage1 = self._fold_edits(text)
+        w = _splice(text, stage1)
+        more = self._pair_edits(w, self._lines(w, self._pair_trigger)) if self._pair_trigger is not None else []
+        if more:
+            w = _splice(w, more)
+            stage1 = sorted(stage1 + more) if stage1 else more
+        if len(w) > len(text):
+            # A number mark that ``fold`` folds too is edited twice and the working text
+            # grows; edits past the end of ``text`` were never reported. Kept as it was.
+            stage1 = [x for x in stage1 if x[0] <= len(text)]
+        return self._redo(text, w, stage1, report)
+
     def _news(self, w: str, starts: list[int], ends: list[int], gs: list[str], hard: list[Any]) -> tuple[list[str], bool]:
         """The new text of every main-stage match ``gs`` of ``w`` (the match itself where
-        a check of rules c-f says no), and whether no such check was needed (then every
-        match is an edit)."""
+        a check of rules c-f, flagged in ``hard``, says no), and whether every match is
+        an edit."""
         news = list(map(self._runs.__getitem__, gs))  # rules a and b
-        if hard.count(None) == len(hard):
-            return news, True
-        for i in compress(range(len(gs)), map(is_not, hard, repeat(None))):
-            news[i] = self._decide(w, starts[i], ends[i], gs[i])
-        return news, False
+        every = True
+        if hard.count(None) != len(hard):
+            for i in compress(range(len(gs)), map(is_not, hard, repeat(None))):
+                news[i] = new = self._decide(w, starts[i], ends[i], gs[i])
+                if new == gs[i]:
+                    every = False
+        return news, every
 
     def _blocks(
         self,
@@ -409,9 +425,9 @@ class Punctuation(Filter):
                     frag.append(text[pend : starts[hi]])
                     parts[store] = "".join(frag)
                 frag = [text[ends[a - 1] if a else 0 : bs]]
-                store = 4 * a
+                store = 3 * a
             if b > a:  # the first scan's matches inside the stretch go
-                parts[4 * a + 1 : 4 * b + 1] = [""] * (4 * (b - a))
+                parts[3 * a + 1 : 3 * b + 1] = [""] * (3 * (b - a))
                 sel[a:b] = [False] * (b - a)
             if bs >= ce:
                 cs = text.rfind("\n", 0, bs) + 1
@@ -529,43 +545,31 @@ class Punctuation(Filter):
         ends: list[int],
         gs: list[str],
         news: list[str],
-        early: list[Any],
-        exposed: list[tuple[int, int, bool]] | None = None,
-    ) -> list[tuple[int, int, str]]:
-        """Stages 1-3 from the early matches of the first scan (flagged in ``early``):
-        their one-for-one edits of ``text``, sorted.
-
-        With ``exposed`` (and usual option values), each edit also goes to its match in
-        ``news``, and ``exposed`` gets where the exposed ones stand: a fold or number
-        mark, or a bracket or quote next to a mark, a space, a placeholder or a full
-        stop. A bracket or quote matters to the main stage only as Chinese or not
-        (rules a-d: right next to a run of marks and spaces, or seen through marks,
-        spaces and placeholders) and as a closing mark or not (rule e: right next to a
-        full stop and its spaces); so on a line without an exposed edit the main
-        stage's matches on ``text`` hold for the working text too."""
-        ids = list(compress(range(len(gs)), map(is_not, early, repeat(None))))
+        ids: list[int],
+        exposed: list[tuple[int, int, bool]],
+    ) -> tuple[list[tuple[int, int, str]], bool]:
+        """Stages 1-3 from the early matches ``ids`` of the first scan: their one-for-one
+        edits of ``text``, sorted, and whether every one of those matches changed. Each
+        edit also goes to its match in ``news``, and ``exposed`` gets those that may
+        change the main stage's matches: every fold or number mark (``wide``), and a
+        bracket or quote next to a mark, a space, a placeholder or a full stop unless
+        ``_settled`` shows it changes nothing."""
         at = list(map(getitem, repeat(starts), ids))
         eg = list(map(getitem, repeat(gs), ids))
-        pairs = self._pair_chars
-        folds = self._fold_numbers
-        stage1: list[tuple[int, int, str]] = self._fold_edits(text) if folds else []
-        inpair = list(map(pairs.__contains__, eg))
+        stage1: list[tuple[int, int, str]] = []
+        inpair = list(map(self._pair_chars.__contains__, eg))
         if False in inpair:  # fold or number marks too: sort them out
             numbers, table = self._number_chars, self._fold_table
-            other = list(map(not_, inpair))
-            if not folds:
-                for s, i, g in zip(compress(at, other), compress(ids, other), compress(eg, other)):
-                    c = g[0]
-                    new = _halfwidth(c) if c in numbers else g.translate(table)
-                    stage1.append((s, ends[i], new))
-                    news[i] = new
+            for s, i, g in zip(compress(at, map(not_, inpair)), compress(ids, map(not_, inpair)), compress(eg, map(not_, inpair))):
+                c = g[0]
+                new = _halfwidth(c) if c in numbers else g.translate(table)
+                stage1.append((s, ends[i], new))
+                news[i] = new
+                exposed.append((s, ends[i], True))
             at, ids, eg = list(compress(at, inpair)), list(compress(ids, inpair)), list(compress(eg, inpair))
-        if self._fold_pairs:  # ``fold`` makes brackets or quotes: look for them again
-            w = _splice(text, stage1)
-            more = self._pair_edits(w, self._lines(w, self._pair_trigger)) if self._pair_trigger is not None else []
-        elif not at:
-            more = []
-        elif stage1:
+        if not at:
+            return stage1, True
+        if stage1:
             # the lines with a fold or number mark are worked out on the working text,
             # the others as usual
             w = _splice(text, stage1)
@@ -588,38 +592,35 @@ class Punctuation(Filter):
                 more = sorted(more + self._pair_edits(w, dirty))
         else:
             more = self._pair_fast(text, at, eg)
-        if exposed is not None and self._simple:
-            exposed += [(s, e, True) for s, e, _ in stage1]
-            if more:
-                if len(more) == len(at):  # every bracket and quote converted, in order
-                    list(map(setitem, repeat(news), ids, map(_NEW, more)))
-                    # the characters on either side of each (the text padded by a line
-                    # break at both ends, which is no main-stage character)
-                    padded = "\n" + text + "\n"
-                    lefts = "".join(map(getitem, repeat(padded), at))
-                    rights = "".join(map(getitem, repeat(padded), map(add, at, repeat(2))))
-                    touchy = self._touchy_re
-                    if touchy.search(lefts) or touchy.search(rights):
-                        near = self._touchy
-                        for p, x, y in zip(at, lefts, rights):
-                            if (x in near or y in near) and not self._settled(text, p, p + 1, starts, ends, gs, news):
-                                exposed.append((p, p + 1, False))
-                else:
-                    where = dict(zip(at, ids))
-                    near = self._touchy
-                    size = len(text)
-                    for s, e, new in more:
-                        news[where[s]] = new
-                    for s, e, new in more:
-                        if ((s and text[s - 1] in near) or (e < size and text[e] in near)) and not self._settled(
-                            text, s, e, starts, ends, gs, news
-                        ):
-                            exposed.append((s, e, False))
-        if not more:
-            return stage1
-        if not stage1:
-            return more
-        return sorted(stage1 + more)
+        near = self._touchy
+        if len(more) == len(at):  # every bracket and quote converted, in order
+            list(map(setitem, repeat(news), ids, map(_NEW, more)))
+            # the characters on either side of each (the text padded by a line break
+            # at both ends, which is no main-stage character)
+            padded = "\n" + text + "\n"
+            lefts = "".join(map(getitem, repeat(padded), at))
+            rights = "".join(map(getitem, repeat(padded), map(add, at, repeat(2))))
+            touchy = self._touchy_re
+            if touchy.search(lefts) or touchy.search(rights):
+                for p, x, y in zip(at, lefts, rights):
+                    if (x in near or y in near) and not self._settled(text, p, p + 1, starts, ends, gs, news):
+                        exposed.append((p, p + 1, False))
+            done = True
+        else:
+            where = dict(zip(at, ids))
+            size = len(text)
+            for s, e, new in more:
+                news[where[s]] = new
+            for s, e, new in more:
+                if ((s and text[s - 1] in near) or (e < size and text[e] in near)) and not self._settled(
+                    text, s, e, starts, ends, gs, news
+                ):
+                    exposed.append((s, e, False))
+            done = False
+        if stage1:
+            exposed.sort()
+            return sorted(stage1 + more), done
+        return more, done
 
     def _settled(self, text: str, s: int, e: int, starts: list[int], ends: list[int], gs: list[str], news: list[str]) -> bool:
         """Does the bracket or quote edit ``s:e`` leave the main stage as it is? It makes
@@ -642,6 +643,20 @@ class Punctuation(Filter):
                 if k < 0 or p >= ends[k] or news[k] == gs[k]:
                     return False
         return True
+
+    def _lines(self, w: str, trigger: re.Pattern[str]) -> list[tuple[int, int]]:
+        """The (start, end) of every line of ``w`` that holds a match of ``trigger``."""
+        lines: list[tuple[int, int]] = []
+        m = trigger.search(w)
+        while m is not None:
+            p = m.start()
+            start = w.rfind("\n", 0, p) + 1
+            end = w.find("\n", p)
+            if end < 0:
+                end = len(w)
+            lines.append((start, end))
+            m = trigger.search(w, end + 1)
+        return lines
 
     def _pair_edits(self, w: str, lines: list[tuple[int, int]]) -> list[tuple[int, int, str]]:
         """Parentheses and quotes of the ``lines`` of ``w``, line by line."""
