@@ -209,3 +209,28 @@ def test_idempotent_on_any_text(text):
 def test_bad_option_values_are_refused(option, value):
     with pytest.raises(ValueError, match=option):
         build(NAME, **{option: value})
+
+
+# --- the one-scan way against the stage-by-stage way -------------------------------------
+
+STAGE_PIECES = st.one_of(
+    st.text(alphabet="人才工作党的领导年度报告", min_size=1, max_size=4),
+    st.sampled_from(list(",.;:?!()\"'%•·．：，。；？！（）“”‘’《》、—…") + [" ", "  ", "\t", "\u3000", "\n"]),
+    st.sampled_from(["x", "xx", "X", "*", "×", "0", "12", "3.5", "10:30", "1,000", "30%", "A", "ab", "Excel", "www.a.cn"]),
+)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(STAGE_PIECES, max_size=40).map("".join))
+def test_the_one_scan_way_agrees_with_the_stage_by_stage_way(text):
+    """With the usual options the filter finds every change in one scan; the
+    stage-by-stage way (used for unusual options) is the reference it must agree
+    with, output and reported edits alike."""
+    fast = build(NAME)
+    assert fast._simple  # the default options take the one-scan way
+    out, report = run(fast, text)
+    slow = build(NAME)
+    slow._simple = False
+    want_out, want = run(slow, text)
+    assert out == want_out
+    assert [tuple(e) for e in report.edits] == [tuple(e) for e in want.edits]
