@@ -130,22 +130,19 @@ def _timed(cmd: list[str]) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss * 1024
 
 
-def _measure_run(corpus: Path, jobs: int, profile: str | None) -> dict[str, object]:
+def _measure_run(corpus: Path, jobs: int, profile: str | None, outputs: Path) -> dict[str, object]:
     """Time ``cleaner run`` over ``corpus`` as a whole process."""
-    out = Path(tempfile.mkdtemp(prefix="cleaner-bench-out-"))
-    try:
-        cmd = [sys.executable, "-m", "cleaner", "run", str(corpus), str(out / "out"), "--jobs", str(jobs), "--quiet"]
-        if profile:
-            cmd += ["--profile", profile]
-        seconds, peak = _timed(cmd)
-        documents = size = 0
-        with open(out / "out" / "manifest.jsonl", encoding="utf-8") as fh:
-            for line in fh:
-                record = json.loads(line)
-                documents += len(record.get("segments", []))
-                size += record.get("bytes", 0)
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
+    out = Path(tempfile.mkdtemp(prefix="run-", dir=outputs))
+    cmd = [sys.executable, "-m", "cleaner", "run", str(corpus), str(out / "out"), "--jobs", str(jobs), "--quiet"]
+    if profile:
+        cmd += ["--profile", profile]
+    seconds, peak = _timed(cmd)
+    documents = size = 0
+    with open(out / "out" / "manifest.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            record = json.loads(line)
+            documents += len(record.get("segments", []))
+            size += record.get("bytes", 0)
     return {"jobs": jobs, "seconds": seconds, "bytes": size, "documents": documents, "peak_rss_bytes": peak}
 
 
@@ -180,12 +177,9 @@ for path in sorted(src.rglob("*.txt")):
 """
 
 
-def _measure_clean_text(corpus: Path) -> dict[str, object]:
-    out = Path(tempfile.mkdtemp(prefix="cleaner-bench-ct-"))
-    try:
-        seconds, peak = _timed([sys.executable, "-c", CLEAN_TEXT_JOB, str(corpus), str(out)])
-    finally:
-        shutil.rmtree(out, ignore_errors=True)
+def _measure_clean_text(corpus: Path, outputs: Path) -> dict[str, object]:
+    out = Path(tempfile.mkdtemp(prefix="clean-text-", dir=outputs))
+    seconds, peak = _timed([sys.executable, "-c", CLEAN_TEXT_JOB, str(corpus), str(out)])
     return {"seconds": seconds, "bytes": sum(p.stat().st_size for p in corpus.rglob("*.txt")), "peak_rss_bytes": peak}
 
 
@@ -219,19 +213,22 @@ def main(argv: list[str] | None = None) -> int:
         print(f"corpus: {corpus} ({size / 1e6:.1f} MB)")
     jobs_list = a.jobs or sorted({1, default_jobs()})
     repeat = max(1, a.repeat)
+    # Outputs are kept until the end: on some file systems (ext4) creating files just
+    # after deleting many is slower, and that would be measured instead of cleaning.
+    outputs = Path(tempfile.mkdtemp(prefix="cleaner-bench-out-"))
     try:
         print(f"cleaner run, whole process, best of {repeat}:")
         print(f"{'jobs':>6} {'seconds':>8} {'MB/s':>7} {'docs/s':>8} {'peak MB':>8}")
         one_worker = None
         for jobs in jobs_list:
-            r = min((_measure_run(corpus, jobs, a.profile) for _ in range(repeat)), key=lambda r: r["seconds"])  # type: ignore[arg-type, return-value]
+            r = min((_measure_run(corpus, jobs, a.profile, outputs) for _ in range(repeat)), key=lambda r: r["seconds"])  # type: ignore[arg-type, return-value]
             secs = float(r["seconds"])  # type: ignore[arg-type]
             mb = int(r["bytes"]) / 1e6  # type: ignore[call-overload]
             if jobs == 1:
                 one_worker = secs
             print(f"{jobs:>6} {secs:>8.2f} {mb / secs:>7.1f} {int(r['documents']) / secs:>8.0f} {int(r['peak_rss_bytes']) / 1e6:>8.0f}")  # type: ignore[call-overload]
         if a.compare_clean_text:
-            r = min((_measure_clean_text(corpus) for _ in range(repeat)), key=lambda r: r["seconds"])  # type: ignore[arg-type, return-value]
+            r = min((_measure_clean_text(corpus, outputs) for _ in range(repeat)), key=lambda r: r["seconds"])  # type: ignore[arg-type, return-value]
             secs = float(r["seconds"])  # type: ignore[arg-type]
             line = f"clean-text (whitespace only; read, clean, write each file), whole process: {secs:.2f} s, {int(r['bytes']) / 1e6 / secs:.1f} MB/s"  # type: ignore[call-overload]
             if one_worker is not None:
@@ -246,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         total = sum(timings.values())
         print(f"  {'all filters':<22} {total:7.3f} s  {sample_mb / total if total else float('inf'):8.1f} MB/s")
     finally:
+        shutil.rmtree(outputs, ignore_errors=True)
         if made:
             shutil.rmtree(corpus, ignore_errors=True)
     return 0

@@ -151,13 +151,17 @@ class Cleaner:
         """Rerun the chain on a finished segment until it no longer changes."""
         for _ in range(self.max_passes - 1):
             again = self._run_text_filters(segment.text, report, rerun=True)
+            untouched = again is segment.text
             started = time.perf_counter()
             if self.splitter is not None:
                 report.filter = self.splitter.name
                 parts = self.splitter.split(again, report)
-                again = "\n".join(p.text for p in parts)
+                untouched = untouched and len(parts) == 1 and parts[0].text is again
+                again = parts[0].text if len(parts) == 1 else "\n".join(p.text for p in parts)
                 self._time(f"{self.splitter.name} (rerun)", started)
                 started = time.perf_counter()
+            if untouched:  # what layout made last time, handed back as it was
+                return True
             report.filter = LAYOUT
             again = layout(again, report)
             self._time(f"{LAYOUT} (rerun)", started)
