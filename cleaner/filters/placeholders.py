@@ -39,7 +39,7 @@ from typing import Any
 
 import regex
 
-from cleaner.core import HAN_RANGES, Filter, Option, Report
+from cleaner.core import HAN_RANGES, LINE_BLOCK, Filter, Option, Report
 
 DEFAULT_CHARACTERS = "xX*＊×ｘＸ"
 
@@ -141,7 +141,8 @@ class Placeholders(Filter):
         if not any(map(holds, self._trigger_chars)):
             return text
         present = "".join(filter(holds, self._chars))
-        if self._exceptions is not None:
+        if self._exceptions is not None or len(text) > LINE_BLOCK:
+            # (a huge text: the lists below would cost several times its size)
             return self._apply_each(text, report)
         pattern = self._for(present)
         if pattern.groups != 1:  # an exception with groups of its own

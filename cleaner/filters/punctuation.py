@@ -78,7 +78,7 @@ from itertools import accumulate, chain, compress, repeat
 from operator import add, getitem, is_not, itemgetter, ne, not_, setitem
 from typing import Any
 
-from cleaner.core import CJK_PUNCT, HAN_RANGES, Filter, Option, Report
+from cleaner.core import CJK_PUNCT, HAN_RANGES, Filter, Option, Report, in_line_blocks
 
 _FW_DIGITS_LETTERS = {c: c - 0xFEE0 for r in ((0xFF10, 0xFF19), (0xFF21, 0xFF3A), (0xFF41, 0xFF5A)) for c in range(r[0], r[1] + 1)}
 _FULL = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
@@ -311,6 +311,11 @@ class Punctuation(Filter):
     # -- the filter -------------------------------------------------------------------------
 
     def apply(self, text: str, report: Report) -> str:
+        # Every rule stays within its line: a huge text is done a block of lines at a
+        # time, which keeps the scan's lists (a few entries per match) small.
+        return in_line_blocks(self._apply_block, text, report)
+
+    def _apply_block(self, text: str, report: Report) -> str:
         # One scan finds every place the filter could change: on settled text it finds
         # nothing and the text goes back as it came.
         if self._scan is None:

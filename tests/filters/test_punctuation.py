@@ -234,3 +234,19 @@ def test_the_one_scan_way_agrees_with_the_stage_by_stage_way(text):
     want_out, want = run(slow, text)
     assert out == want_out
     assert [tuple(e) for e in report.edits] == [tuple(e) for e in want.edits]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(STAGE_PIECES, max_size=60).map("".join))
+def test_a_huge_text_done_in_blocks_of_lines_gives_the_same_result(monkeypatch, text):
+    """Every rule stays within its line, so a huge text is cleaned a block of lines at a
+    time; with tiny blocks the output and the edits must be those of one whole pass."""
+    import cleaner.core
+
+    flt = build(NAME)
+    whole, whole_report = run(flt, text)
+    monkeypatch.setattr(cleaner.core, "LINE_BLOCK", 3)
+    blocks, blocks_report = run(flt, text)
+    monkeypatch.undo()
+    assert blocks == whole
+    assert [tuple(e) for e in blocks_report.edits] == [tuple(e) for e in whole_report.edits]
