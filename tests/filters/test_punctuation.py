@@ -209,3 +209,47 @@ def test_idempotent_on_any_text(text):
 def test_bad_option_values_are_refused(option, value):
     with pytest.raises(ValueError, match=option):
         build(NAME, **{option: value})
+
+
+# --- the one-scan way and the plain stage-by-stage way agree ----------------------------
+# ``apply`` scans once and matches again only around the early edits (fold, number marks,
+# brackets, quotes) that may change what the main stage sees; ``_slow`` runs the stages
+# one after the other on the whole text, as unusual option values need. For the usual
+# options both must give the same text and the same edits, in the same order.
+
+TOKENS = [
+    "中文", "人才", "年", "一", "二十", "abc", "Hello", "x", "XX", "**", "×", "ｘｘ", "1", "2024", "3.5", "１０", "８％",
+    ",", ";", ":", "?", "!", ".", "...", "(", ")", "（", "）", "\"", "'", "“", "”", "‘", "’", "，", "。", "：", "．",
+    "%", "％", "＋", " ", "  ", "\t", "\n", "•", "・", "-", "e.g.", "don't", "《", "》", "、", "\u3000",
+]
+
+
+def _both_ways(text, **options):
+    plain = build(NAME, **options)
+    plain._simple = False  # the stage-by-stage way
+    results = []
+    for flt in (build(NAME, **options), plain):
+        out, report = run(flt, text)
+        results.append((out, [(e.start, e.end, e.old, e.new) for e in report.edits]))
+    return results
+
+
+@pytest.mark.parametrize("options", [{}, {"drop_spaces": False}, {"marks": ",:"}, {"placeholders": "*"}, {"fold": "％＋，"}])
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join))
+def test_one_scan_matches_stage_by_stage(options, text):
+    fast, plain = _both_ways(text, **options)
+    assert fast == plain
+
+
+@pytest.mark.skipif(not SEEDS, reason="shared seeds not available")
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.stem[:3])
+def test_one_scan_matches_stage_by_stage_on_seeds(path):
+    fast, plain = _both_ways(path.read_text(encoding="utf-8"))
+    assert fast == plain
+
+
+@pytest.mark.parametrize("options", [{"middle_dots": "•（"}, {"placeholders": "x“"}, {"fold": "（％"}, {"fold": "：％"}])
+def test_unusual_options_take_the_stage_by_stage_way(options):
+    assert build(NAME)._simple
+    assert not build(NAME, **options)._simple
