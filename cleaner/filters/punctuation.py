@@ -238,10 +238,13 @@ class Punctuation(Filter):
             or self._fold_pairs
             or any(c in made or c == "." for c in dots)
             or any((c in ph) != (_halfwidth(c) in ph) for c in fold_chars)
+            or any(c in ph for c in "（）“”‘’")
         )
         # A bracket or quote becoming full-width changes only whether it counts as
         # Chinese (rules a-d) or as a closing mark (rule e); those rules see it only
-        # right next to a run of marks, spaces, placeholders or a full stop.
+        # right next to, or through, a run of marks, spaces, placeholders or a full
+        # stop (``_touchy``). That is why a placeholder may not be a full-width bracket
+        # or quote for ``_simple``.
         self._touchy = frozenset(self._chain + ".")
         self._touchy_re = re.compile(f"[{_cls(self._chain + '.')}]")
         self._main_first = frozenset(first)
@@ -316,8 +319,15 @@ class Punctuation(Filter):
         return in_line_blocks(self._apply_block, text, report)
 
     def _apply_block(self, text: str, report: Report) -> str:
-        # One scan finds every place the filter could change: on settled text it finds
-        # nothing and the text goes back as it came.
+        # One scan (``_scan``, a ``split`` in C) finds every place the filter could
+        # change: on settled text it finds nothing and the text goes back as it came.
+        # Its matches are the main stage's (marks, full stops, middle dots) and the
+        # early stages' characters (fold, number marks, brackets and quotes). Rules a
+        # and b need nothing more; rules c-f get a check each. The early edits replace
+        # one character by one, so they keep the offsets of ``text``; each goes to its
+        # match, and only around the few that may change what the main stage sees is it
+        # matched again, on the working text (``_blocks``). Edits go to the report in
+        # one batch.
         if self._scan is None:
             return text
         if not self._simple:
@@ -400,15 +410,14 @@ class Punctuation(Filter):
         exposed: list[tuple[int, int, bool]],
         report: Report,
     ) -> str:
-        """The main stage again around the exposed early edits, now with the early edits
-        made; the first scan's matches (``parts``, already with their ``news``) hold
-        everywhere else. Around a bracket or quote that is the runs of marks, spaces,
-        placeholders and full stops on either side of it (the main stage reads it
-        through nothing else, and no match reaches across the character that ends such
-        a run); around a fold or number mark, its whole line. Each stretch is matched
-        within its line(s) of the working text, and replaces its share of ``parts``:
-        the text piece it starts in gets the new text of the stretch, the pieces and
-        matches after it inside the stretch go empty."""
+        """The main stage again around the exposed early edits (``_stretches``), now
+        with the early edits made; the first scan's matches (``parts``, already with
+        their ``news``) hold everywhere else. Each stretch is matched on the working
+        text of its line(s), so that the rules see the line as they would; it starts
+        and ends where no match reaches across. It replaces its share of ``parts``: the
+        text piece it starts in gets the new text of the stretch, the pieces and
+        matches after it inside the stretch go empty. The edits are reported in text
+        order, a main-stage edit before an early one at the same place, as always."""
         main_re, runs = self._main_re, self._runs
         n = len(starts)
         sel = list(map(ne, gs, news))  # which of the first scan's matches are edits
@@ -477,9 +486,12 @@ class Punctuation(Filter):
         """The stretches of ``text`` to match again: each exposed early edit ``(start,
         end, wide)`` with the runs on either side of it of the characters the main
         stage reads through (``_reach`` for a fold or number mark, ``wide``; else
-        ``_touchy``); sorted, and merged where they meet. (Runs are taken on ``text``:
-        the edits they pass differ there only in characters that are not in them
-        either way, and edits next to each other get merged stretches.)"""
+        ``_touchy``); sorted, and merged where they meet. No match crosses the
+        character that ends such a run, and no rule outside sees into it.
+
+        The runs are taken on ``text``. A bracket or quote is in neither set before or
+        after its edit; a fold or number mark may be in ``_reach`` only after it, but
+        every such edit is exposed itself, and its own stretch joins the neighbour's."""
         size = len(text)
         raw: list[tuple[int, int]] = []
         for s, e, wide in exposed:
@@ -501,7 +513,8 @@ class Punctuation(Filter):
         return out
 
     def _redo(self, text: str, w: str, earlier: list[tuple[int, int, str]], report: Report) -> str:
-        """The main stage on the whole working text ``w`` after stages 1-3."""
+        """The main stage on the whole working text ``w`` after stages 1-3 (``earlier``,
+        edits of ``text``), for ``_slow``."""
         if self._main_scan is None:
             return self._report(text, w, [], earlier, report)
         parts = self._main_scan.split(w)
@@ -531,8 +544,8 @@ class Punctuation(Filter):
     # -- stages 1-3: fold, number marks, parentheses and quotes ------------------------
 
     def _fold_edits(self, w: str) -> list[tuple[int, int, str]]:
-        """Stage 1 by two separate scans: for option values where a number mark is a
-        fold character too (both of its edits are kept, as they always were)."""
+        """Stage 1 for ``_slow``, by two separate scans (where a number mark is a fold
+        character too, both of its edits are kept, as they always were)."""
         edits: list[tuple[int, int, str]] = []
         if self._fold_re is not None:
             table = self._fold_table
@@ -623,7 +636,6 @@ class Punctuation(Filter):
                     exposed.append((s, e, False))
             done = False
         if stage1:
-            exposed.sort()
             return sorted(stage1 + more), done
         return more, done
 

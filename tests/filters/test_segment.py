@@ -23,7 +23,7 @@ from tests.filters.casefile import build, default_options
 
 NAME = "segment"
 GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
-SEEDS = Path("/work/shared/seeds")
+SEEDS = Path(__file__).resolve().parents[2] / "samples"  # the seed documents, as bundled
 GOLD_JSON = json.loads((GOLD / "gold.json").read_text(encoding="utf-8"))
 CN = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二"]
 
