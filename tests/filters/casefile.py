@@ -17,17 +17,20 @@ case overrides some of them).
 """
 from __future__ import annotations
 
+import collections
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from cleaner.core import Filter, Report
+from cleaner.core import HAN_RANGES, Filter, Report
 from cleaner.filters import filter_class
 
 ROOT = Path(__file__).resolve().parents[2]
 CASES = Path(__file__).resolve().parent / "cases"
+HAN = re.compile(f"[{HAN_RANGES}]")
 
 
 def default_options(name: str) -> dict[str, Any]:
@@ -61,6 +64,22 @@ def load_cases(name: str) -> tuple[list[Any], list[Any]]:
         marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if "xfail" in case else []
         keeps.append(pytest.param(case, id=f"keep{i}-{case['input'][:12]}", marks=marks))
     return changes, keeps
+
+
+def case_tests(name: str) -> tuple[Any, Any]:
+    """``test_changes`` and ``test_keeps`` over the filter's case file, for a test module
+    to bind at module level: ``test_changes, test_keeps = case_tests(NAME)``."""
+    changes, keeps = load_cases(name)
+
+    @pytest.mark.parametrize("case", changes)
+    def test_changes(case: dict[str, Any]) -> None:
+        check_change(name, case)
+
+    @pytest.mark.parametrize("case", keeps)
+    def test_keeps(case: dict[str, Any]) -> None:
+        check_keep(name, case)
+
+    return test_changes, test_keeps
 
 
 def check_change(name: str, case: dict[str, Any]) -> None:
@@ -97,3 +116,37 @@ def replay(text: str, edits: Any, *, ordered: bool = True) -> str:
         parts += [text[pos:e.start], e.new]
         pos = e.end
     return "".join(parts) + text[pos:]
+
+
+def han(text: str) -> collections.Counter[str]:
+    return collections.Counter(HAN.findall(text))
+
+
+def check_stable(flt: Filter, text: str, *, ordered: bool = True) -> tuple[str, Report]:
+    """Run ``flt`` on ``text``: a second run changes and reports nothing, and the edits
+    alone rebuild the output (see :func:`replay`). Returns the first run."""
+    out, report = run(flt, text)
+    again, report2 = run(flt, out)
+    assert again == out, "idempotent"
+    assert not report2.edits
+    assert replay(text, report, ordered=ordered) == out, "the edits account for every change"
+    return out, report
+
+
+def check_han_accounted(text: str, out: str, report: Report, *, exact: bool = False) -> None:
+    """Every Han character that disappears is in a reported edit (one the edit took and
+    did not put back); with ``exact``, the edits account for every change in the Han
+    characters, and for nothing more."""
+    if exact:
+        lost = han(text)
+        lost.subtract(han(out))
+        reported: collections.Counter[str] = collections.Counter()
+        for edit in report.edits:
+            reported.update(han(edit.old))
+            reported.subtract(han(edit.new))
+        assert {k: v for k, v in lost.items() if v} == {k: v for k, v in reported.items() if v}
+    else:
+        taken: collections.Counter[str] = collections.Counter()
+        for edit in report.edits:
+            taken.update(han(edit.old) - han(edit.new))
+        assert not (han(text) - han(out)) - taken, "every Han character that disappears is in a reported edit"

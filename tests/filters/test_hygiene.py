@@ -1,32 +1,21 @@
 """hygiene: invisible and control characters, HTML residue, NFC (SPEC §3.2)."""
 from __future__ import annotations
 
-import collections
-import re
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES, Report
+from cleaner.core import Report
 from cleaner.core import compose_edits
 from cleaner.filters import hygiene
-from tests.filters.casefile import build, check_change, check_keep, load_cases, replay, run
+from tests.filters.casefile import build, case_tests, check_han_accounted, check_stable, replay, run
 
 NAME = "hygiene"
-CHANGES, KEEPS = load_cases(NAME)
-HAN = re.compile(f"[{HAN_RANGES}]")
 
 
-@pytest.mark.parametrize("case", CHANGES)
-def test_changes(case):
-    check_change(NAME, case)
-
-
-@pytest.mark.parametrize("case", KEEPS)
-def test_keeps(case):
-    check_keep(NAME, case)
+test_changes, test_keeps = case_tests(NAME)
 
 
 def test_spans_point_into_the_received_text():
@@ -168,26 +157,11 @@ TOKENS = [
 ]
 
 
-def han(s: str) -> collections.Counter[str]:
-    return collections.Counter(HAN.findall(s))
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), max_size=40).map("".join))
 def test_idempotent_and_every_lost_han_is_reported(text):
-    flt = build(NAME)
-    out, report = run(flt, text)
-    again, report2 = run(flt, out)
-    assert again == out
-    assert not report2.edits
-    lost = han(text)
-    lost.subtract(han(out))
-    accounted: collections.Counter[str] = collections.Counter()
-    for edit in report.edits:
-        accounted.update(han(edit.old))
-        accounted.subtract(han(edit.new))
-    assert {k: v for k, v in lost.items() if v} == {k: v for k, v in accounted.items() if v}
-    assert replay(text, report.edits, ordered=False) == out
+    out, report = check_stable(build(NAME), text, ordered=False)
+    check_han_accounted(text, out, report, exact=True)
 
 
 @settings(max_examples=300, deadline=None)

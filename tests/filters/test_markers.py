@@ -1,32 +1,20 @@
 """markers: paywall/CMS markers and paywall notices (SPEC §3.3)."""
 from __future__ import annotations
 
-import collections
-import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES
 from cleaner.filters.markers import TRUNCATED
-from tests.filters.casefile import build, check_change, check_keep, load_cases, replay, run
+from tests.filters.casefile import build, case_tests, check_han_accounted, check_stable, han, replay, run
 
 NAME = "markers"
-CHANGES, KEEPS = load_cases(NAME)
-HAN = re.compile(f"[{HAN_RANGES}]")
 SEEDS = Path(__file__).resolve().parents[2] / "samples"  # the seed documents, as bundled
 
 
-@pytest.mark.parametrize("case", CHANGES)
-def test_changes(case):
-    check_change(NAME, case)
-
-
-@pytest.mark.parametrize("case", KEEPS)
-def test_keeps(case):
-    check_keep(NAME, case)
+test_changes, test_keeps = case_tests(NAME)
 
 
 @pytest.mark.parametrize(
@@ -100,26 +88,11 @@ TOKENS = [
 ]
 
 
-def han(s: str) -> collections.Counter[str]:
-    return collections.Counter(HAN.findall(s))
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(TOKENS), max_size=30).map("".join))
 def test_idempotent_and_every_lost_han_is_reported(text):
-    flt = build(NAME)
-    out, report = run(flt, text)
-    again, report2 = run(flt, out)
-    assert again == out
-    assert not report2.edits
-    lost = han(text)
-    lost.subtract(han(out))
-    accounted: collections.Counter[str] = collections.Counter()
-    for edit in report.edits:
-        accounted.update(han(edit.old))
-        accounted.subtract(han(edit.new))
-    assert {k: v for k, v in lost.items() if v} == {k: v for k, v in accounted.items() if v}
-    assert replay(text, report.edits, ordered=False) == out
+    out, report = check_stable(build(NAME), text, ordered=False)
+    check_han_accounted(text, out, report, exact=True)
     assert out.count("\n") <= text.count("\n")
 
 

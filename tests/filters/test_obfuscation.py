@@ -1,32 +1,20 @@
 """obfuscation: SPEC §3.9 cases, the rule table, reported spans and properties."""
 from __future__ import annotations
 
-import collections
-import re
 import tomllib
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES
 from cleaner.filters.obfuscation import DEFAULT_RULES, Obfuscation
 from cleaner.profile import ProfileError, load_profile
-from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, replay, run
+from tests.filters.casefile import ROOT, build, case_tests, check_han_accounted, check_stable, run
 
 NAME = "obfuscation"
-CHANGES, KEEPS = load_cases(NAME)
-HAN = re.compile(f"[{HAN_RANGES}]")
 
 
-@pytest.mark.parametrize("case", CHANGES)
-def test_changes(case):
-    check_change(NAME, case)
-
-
-@pytest.mark.parametrize("case", KEEPS)
-def test_keeps(case):
-    check_keep(NAME, case)
+test_changes, test_keeps = case_tests(NAME)
 
 
 def test_default_profile_table_equals_the_class_defaults():
@@ -103,12 +91,5 @@ TEXT = st.lists(ALPHABET, max_size=40).map("".join)
 @settings(max_examples=500, deadline=None)
 @given(TEXT)
 def test_properties(text):
-    flt = build(NAME)
-    out, report = run(flt, text)
-    again, report2 = run(flt, out)
-    assert again == out, "idempotent"
-    assert not report2.edits
-    assert replay(text, report) == out, "the edits account for every change"
-    lost = collections.Counter(HAN.findall(text)) - collections.Counter(HAN.findall(out))
-    removed = collections.Counter(c for e in report.edits for c in HAN.findall(e.old))
-    assert not (lost - removed)
+    out, report = check_stable(build(NAME), text)
+    check_han_accounted(text, out, report)

@@ -2,30 +2,20 @@
 from __future__ import annotations
 
 import collections
-import re
 import tomllib
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES, Report
+from cleaner.core import Report
 from cleaner.filters.placeholders import DEFAULT_EXCEPTIONS, Placeholders
-from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, replay, run
+from tests.filters.casefile import HAN, ROOT, build, case_tests, check_stable, replay, run
 
 NAME = "placeholders"
-CHANGES, KEEPS = load_cases(NAME)
-HAN = re.compile(f"[{HAN_RANGES}]")
 
 
-@pytest.mark.parametrize("case", CHANGES)
-def test_changes(case):
-    check_change(NAME, case)
-
-
-@pytest.mark.parametrize("case", KEEPS)
-def test_keeps(case):
-    check_keep(NAME, case)
+test_changes, test_keeps = case_tests(NAME)
 
 
 def test_default_profile_table_equals_the_class_defaults():
@@ -126,12 +116,7 @@ def test_whole_text_at_once_agrees_with_one_run_at_a_time(text):
 @settings(max_examples=500, deadline=None)
 @given(TEXT)
 def test_properties(text):
-    flt = build(NAME)
-    out, report = run(flt, text)
-    again, report2 = run(flt, out)
-    assert again == out, "idempotent"
-    assert not report2.edits
-    assert replay(text, report) == out, "the edits account for every change"
+    out, report = check_stable(build(NAME), text)
     assert len(out) == len(text), "one X per placeholder character"
     lost = collections.Counter(HAN.findall(text)) - collections.Counter(HAN.findall(out))
     assert not lost, "no Han character disappears"

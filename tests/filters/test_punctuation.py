@@ -12,25 +12,16 @@ from hypothesis import strategies as st
 
 from cleaner.core import HAN_RANGES
 from cleaner.profile import load_profile
-from tests.filters.casefile import build, check_change, check_keep, default_options, load_cases, replay, run
+from tests.filters.casefile import HAN, build, case_tests, check_han_accounted, check_stable, default_options, replay, run
 
 NAME = "punctuation"
-CHANGES, KEEPS = load_cases(NAME)
-HAN = re.compile(f"[{HAN_RANGES}]")
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
 # The score tool's residue check for ascii-punct.
 RESIDUE = re.compile(f"(?<=[{HAN_RANGES}])[,;:?!()]|[,;:?!()](?=[{HAN_RANGES}])")
 
 
-@pytest.mark.parametrize("case", CHANGES)
-def test_changes(case):
-    check_change(NAME, case)
-
-
-@pytest.mark.parametrize("case", KEEPS)
-def test_keeps(case):
-    check_keep(NAME, case)
+test_changes, test_keeps = case_tests(NAME)
 
 
 
@@ -180,15 +171,8 @@ ALPHABET = list("中文人才年市一") + list(",;:?!.()\"'") + list("ab09 \n")
 @settings(max_examples=800, deadline=None, suppress_health_check=list(HealthCheck))
 @given(st.text(alphabet=ALPHABET, max_size=40))
 def test_idempotent_and_han_accounted(text):
-    flt = build(NAME)
-    out, report = run(flt, text)
-    again, report2 = run(flt, out)
-    assert again == out
-    assert not report2.edits
-    assert replay(text, report) == out
-    lost = collections.Counter(HAN.findall(text)) - collections.Counter(HAN.findall(out))
-    removed = collections.Counter(c for e in report.edits for c in HAN.findall(e.old))
-    assert not (lost - removed)
+    out, report = check_stable(build(NAME), text)
+    check_han_accounted(text, out, report)
     assert out.count("\n") == text.count("\n")
 
 

@@ -2,33 +2,21 @@
 from __future__ import annotations
 
 import collections
-import re
 from pathlib import Path
 
 import opencc
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES
 from cleaner.filters.script import traditional_characters
-from tests.filters.casefile import build, check_change, check_keep, load_cases, replay, run
+from tests.filters.casefile import HAN, build, case_tests, replay, run
 
 NAME = "script"
-CHANGES, KEEPS = load_cases(NAME)
-HAN = re.compile(f"[{HAN_RANGES}]")
 GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
 S2T = opencc.OpenCC("s2t")
 
 
-@pytest.mark.parametrize("case", CHANGES)
-def test_changes(case):
-    check_change(NAME, case)
-
-
-@pytest.mark.parametrize("case", KEEPS)
-def test_keeps(case):
-    check_keep(NAME, case)
+test_changes, test_keeps = case_tests(NAME)
 
 
 def gold_documents() -> list[str]:

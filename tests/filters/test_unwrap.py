@@ -11,18 +11,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES, Report
+from cleaner.core import Report
 from cleaner.filters.unwrap import Unwrap
-from tests.filters.casefile import ROOT, build, check_change, check_keep, load_cases, replay, run
+from tests.filters.casefile import ROOT, build, case_tests, check_han_accounted, replay, run
 from tests.filters.data.unwrap.typeset import gold_titles, typeset, typeset_documents, wrap
 
 NAME = "unwrap"
-CHANGES, KEEPS = load_cases(NAME)
 SAMPLES = ROOT / "samples"
 GOLD = ROOT / "tests" / "data" / "gold"
 SEED_002 = "002_e6f53a7cf0d87430"
 NOT_WRAPPED = ["000_ec226d4242084735", "001_ab937eb7a2cd7c31", "003_15531fa594c20b79", "004_ebcb78f7f500a636"]
-HAN = re.compile(f"[{HAN_RANGES}]")
 
 P1 = "近年来，我县坚持把人才工作摆在突出位置，深入实施人才强县战略，" "人才队伍不断壮大，人才结构持续优化，人才效能明显提升。"
 P2 = "今年以来，全县新引进各类人才一百余名，其中硕士研究生十二名，" "博士研究生三名，为全县高质量发展提供了坚实的人才支撑。"
@@ -49,14 +47,7 @@ def unwrap(text: str, **options: object) -> tuple[str, Report]:
 # -- the case file ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("case", CHANGES)
-def test_changes(case):
-    check_change(NAME, case)
-
-
-@pytest.mark.parametrize("case", KEEPS)
-def test_keeps(case):
-    check_keep(NAME, case)
+test_changes, test_keeps = case_tests(NAME)
 
 
 # -- seeds and gold --------------------------------------------------------------------
@@ -320,14 +311,6 @@ GOLD_PARAGRAPHS = [line for seed in [SEED_002, *NOT_WRAPPED] for doc in gold_doc
 ALPHABET = "人才工作发展创新。，、；：“”（）！？ \n\n\n　abcXYZ0123456789-—第页共/"
 
 
-def _han_accounted(text: str, out: str, report: Report) -> None:
-    lost = Counter(HAN.findall(text)) - Counter(HAN.findall(out))
-    reported = Counter()
-    for e in report.edits:
-        reported.update(Counter(HAN.findall(e.old)) - Counter(HAN.findall(e.new)))
-    assert not lost - reported, "every Han character that disappears is in a reported edit"
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     picks=st.lists(st.sampled_from(GOLD_PARAGRAPHS), min_size=1, max_size=8),
@@ -345,7 +328,7 @@ def test_dumps_idempotent_and_accounted(picks, width, measure, blank, style, kin
     text = typeset(picks, width, measure=measure, blank=blank, kinsoku=kinsoku, **options)
     out, report = unwrap(text)
     assert replay(text, report) == out
-    _han_accounted(text, out, report)
+    check_han_accounted(text, out, report)
     again, second = unwrap(out)
     assert again == out and not second.edits
 
@@ -355,7 +338,7 @@ def test_dumps_idempotent_and_accounted(picks, width, measure, blank, style, kin
 def test_any_text_idempotent_and_accounted(text):
     out, report = unwrap(text)
     assert replay(text, report) == out
-    _han_accounted(text, out, report)
+    check_han_accounted(text, out, report)
     assert unwrap(out)[0] == out
 
 
@@ -374,7 +357,7 @@ def test_line_soup_idempotent_and_accounted(lines, seps, width):
     text = "".join(line + seps[i] for i, line in enumerate(lines))
     out, report = unwrap(text)
     assert replay(text, report) == out
-    _han_accounted(text, out, report)
+    check_han_accounted(text, out, report)
     assert unwrap(out)[0] == out
 
 

@@ -1,39 +1,23 @@
 """whitespace: SPEC §3.6 cases, reported spans, options and properties."""
 from __future__ import annotations
 
-import collections
 import re
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cleaner.core import HAN_RANGES, Report
+from cleaner.core import Report
 from cleaner.filters.whitespace import DEFAULT_SPACES
 from cleaner.profile import ProfileError, load_profile
-from tests.filters.casefile import build, check_change, check_keep, load_cases, replay, run
+from tests.filters.casefile import build, case_tests, check_han_accounted, check_stable, replay, run
 
 NAME = "whitespace"
-CHANGES, KEEPS = load_cases(NAME)
-HAN = re.compile(f"[{HAN_RANGES}]")
 
 
-@pytest.mark.parametrize("case", CHANGES)
-def test_changes(case):
-    check_change(NAME, case)
+test_changes, test_keeps = case_tests(NAME)
 
 
-@pytest.mark.parametrize("case", KEEPS)
-def test_keeps(case):
-    check_keep(NAME, case)
-
-
-
-
-def han_accounted(text: str, out: str, report: Report) -> bool:
-    lost = collections.Counter(HAN.findall(text)) - collections.Counter(HAN.findall(out))
-    removed = collections.Counter(c for e in report.edits for c in HAN.findall(e.old))
-    return not (lost - removed)
 
 
 def test_spans_are_in_the_received_text():
@@ -100,13 +84,8 @@ TEXT = st.lists(ALPHABET, max_size=60).map("".join)
 @settings(max_examples=400, deadline=None)
 @given(TEXT)
 def test_properties(text):
-    flt = build(NAME)
-    out, report = run(flt, text)
-    again, report2 = run(flt, out)
-    assert again == out, "idempotent"
-    assert not report2.edits
-    assert replay(text, report) == out, "the edits account for every change"
-    assert han_accounted(text, out, report)
+    out, report = check_stable(build(NAME), text)
+    check_han_accounted(text, out, report)
     assert out.count("\n") == text.count("\n"), "line breaks are never touched"
     for line in out.split("\n"):
         assert line == line.strip(" \t\u3000\u00a0\u2003")
