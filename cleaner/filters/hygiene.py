@@ -324,8 +324,9 @@ class Hygiene(Filter):
 
         first = True
         while True:
-            # Decoding can reveal more markup (&lt;br&gt;, &amp;nbsp;) and removing an
-            # invisible character can complete an entity: repeat until nothing changes.
+            # Decoding can reveal more markup (&lt;br&gt;, &amp;nbsp;), and removing an
+            # invisible character or composing a letter with its accent (&nbspp\u0301)
+            # can complete an entity: repeat until nothing changes.
             before = cur
             if self.do_entities and "&" in cur:
                 step(lambda t, r: substitute(self.entity, self._entity, t, r))
@@ -333,11 +334,11 @@ class Hygiene(Filter):
                 step(lambda t, r: substitute(self.markup, self._markup, t, r))
             if first or cur is not before:
                 step(lambda t, r: substitute(self.invisible, self._invisible, t, r))
+                if self.nfc and not unicodedata.is_normalized("NFC", cur):
+                    step(self._nfc)
             first = False
             if cur is before:
                 break
-        if self.nfc and not unicodedata.is_normalized("NFC", cur):
-            step(self._nfc)
         for start, end, new in edits:
             old = text[start:end]
             if old != new:
