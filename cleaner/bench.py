@@ -14,6 +14,7 @@ each file, clean it, write it out), also as a whole process.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -196,12 +197,9 @@ def main(argv: list[str] | None = None) -> int:
 
     from cleaner.runner import default_jobs
 
-    if a.compare_clean_text:
-        try:
-            import cleantext  # type: ignore[import-not-found]  # noqa: F401
-        except ImportError:
-            print("--compare-clean-text needs clean-text: pip install clean-text", file=sys.stderr)
-            return 2
+    if a.compare_clean_text and importlib.util.find_spec("cleantext") is None:
+        print("--compare-clean-text needs clean-text: pip install clean-text", file=sys.stderr)
+        return 2
     corpus = a.corpus or Path(tempfile.mkdtemp(prefix="cleaner-bench-"))
     made = False
     if not any(corpus.rglob("*.txt")):

@@ -190,18 +190,22 @@ def _files(paths: List[Path]) -> list[Path]:
     return found
 
 
-def _examine(cleaner: Cleaner, path: Path) -> tuple[str | None, str | None, Any]:
-    """(original text, clean text, result) or a reason in place of the clean text."""
+def _examine(cleaner: Cleaner, path: Path) -> tuple[bytes, str | None, Any]:
+    """(the file's bytes, None, result), or a reason in place of None."""
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return None, f"cannot read: {exc.strerror or exc}", None
+        return b"", f"cannot read: {exc.strerror or exc}", None
     try:
         result = cleaner.clean(data)
     except NotText as exc:
-        return None, f"skipped: {exc}", None
-    original = data.decode(result.encoding or "utf-8", errors="replace") if data else ""
-    return original, None, result
+        return data, f"skipped: {exc}", None
+    return data, None, result
+
+
+def _original(data: bytes, result: Any) -> str:
+    """The file's text as it was, decoded as the chain decoded it."""
+    return data.decode(result.encoding or "utf-8", errors="replace")
 
 
 @app.command()
@@ -215,7 +219,7 @@ def check(
     cleaner = _build(load_profile(profile))
     dirty = 0
     for path in _files(paths):
-        original, problem, result = _examine(cleaner, path)
+        data, problem, result = _examine(cleaner, path)
         if problem:
             err(f"{path}: {problem}")
             dirty += problem.startswith("cannot")
@@ -225,8 +229,7 @@ def check(
             typer.echo(f"{path}: a compilation of {len(result.segments)} documents; split it with `cleaner run`")
             continue
         cleaned = result.text
-        raw = path.read_bytes()
-        if raw == cleaned.encode("utf-8"):
+        if data == cleaned.encode("utf-8"):
             continue
         dirty += 1
         filters = ", ".join(f"{name} ({n})" for name, n in sorted(result.changes.items(), key=lambda kv: -kv[1]))
@@ -234,7 +237,7 @@ def check(
         if diff:
             sys.stdout.writelines(
                 difflib.unified_diff(
-                    original.splitlines(keepends=True), cleaned.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+                    _original(data, result).splitlines(keepends=True), cleaned.splitlines(keepends=True), f"a/{path}", f"b/{path}"
                 )
             )
     if dirty:
@@ -253,7 +256,7 @@ def fix(
     changed = 0
     failed = 0
     for path in _files(paths):
-        original, problem, result = _examine(cleaner, path)
+        data, problem, result = _examine(cleaner, path)
         if problem:
             err(f"{path}: {problem}")
             failed += problem.startswith("cannot")
@@ -262,12 +265,12 @@ def fix(
             failed += 1
             err(f"{path}: a compilation of {len(result.segments)} documents; not split in place (use `cleaner run`)")
             continue
-        if not result.segments and original and original.strip():
+        if not result.segments and data and _original(data, result).strip():
             failed += 1
             err(f"{path}: cleaning leaves no text; not rewritten")
             continue
         new = result.text.encode("utf-8")
-        if path.read_bytes() == new:
+        if data == new:
             continue
         typer.echo(f"Fixing {path}")
         try:
