@@ -74,6 +74,9 @@ class Task:
     path: str
     rel: str
     size: int
+    prune: bool = True
+    """Whether an earlier run may have left outputs of this input in the other layout
+    (one file, or a folder of parts) to remove: not when OUT was empty at the start."""
 
 
 @dataclass
@@ -329,7 +332,7 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
         audit.discard()
         raise
     try:
-        write_segments(out_dir, task.rel, result, record)
+        write_segments(out_dir, task.rel, result, record, prune=task.prune)
     except OSError as exc:
         audit.discard()
         record.update(status="error", error=f"cannot write output: {exc.strerror or exc}", segments=[])
@@ -476,11 +479,12 @@ def audit_writer(out: TextIO, head: str) -> EditSink:
     return sink
 
 
-def write_segments(out_dir: Path, rel: str, result: Result, record: dict[str, Any]) -> None:
+def write_segments(out_dir: Path, rel: str, result: Result, record: dict[str, Any], prune: bool = True) -> None:
     paths = output_paths(rel, len(result.segments))
     for seg, relpath in zip(result.segments, paths):
         atomic_write(out_dir / relpath, seg.text.encode("utf-8"))
-    _remove_stale(out_dir, rel, paths)
+    if prune:
+        _remove_stale(out_dir, rel, paths)
     record.update(
         encoding=result.encoding,
         collection_title=result.collection_title,
@@ -674,6 +678,8 @@ def run(
     inputs that were finished and no temporary file is left. ``cleaner``, when given,
     is ``profile``'s chain already built (saves building it again).
     """
+    # Into an empty OUT no earlier run has written: nothing stale to look for per input.
+    fresh = _empty_or_missing(out_dir)
     check_dirs(in_dir, out_dir)
     _made_dirs.clear()
     sweep_temporaries(out_dir)
@@ -684,7 +690,7 @@ def run(
             size = os.stat(path).st_size
         except OSError:
             size = 0
-        tasks.append(Task(i, path, rel, size))
+        tasks.append(Task(i, path, rel, size, prune=not fresh))
     summary = RunSummary(inputs=len(tasks))
     if on_start:
         on_start(len(tasks), sum(t.size for t in tasks))
@@ -734,6 +740,16 @@ def run(
         else:  # interrupted, or a worker died mid-write: sweep what it left
             sweep_temporaries(out_dir)
     return summary
+
+
+def _empty_or_missing(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
 
 
 def _tally(summary: RunSummary, record: dict[str, Any]) -> None:

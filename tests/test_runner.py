@@ -142,6 +142,29 @@ def test_resume_skips_done_inputs_and_matches_an_uninterrupted_run(tmp_path, min
     assert (part / "b.txt").read_bytes() == (full / "b.txt").read_bytes()
 
 
+def test_a_rerun_replaces_the_other_layout_of_an_earlier_run(tmp_path, monkeypatch):
+    compilation = Path(__file__).resolve().parents[1] / "samples" / "000_ec226d4242084735.txt"
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    (src / "a.txt").write_bytes(compilation.read_bytes())
+    profile = load_profile(None)
+    calls = []
+    real = runner._remove_stale
+    monkeypatch.setattr(runner, "_remove_stale", lambda *args: (calls.append(args[1]), real(*args)))
+    runner.run(src, out, profile)
+    parts = sorted(p.name for p in (out / "a").iterdir())
+    assert len(parts) > 1 and not (out / "a.txt").exists()
+    assert calls == []  # OUT was empty: nothing of an earlier run to look for
+    (src / "a.txt").write_text("一篇文章\n只有一段正文。\n", encoding="utf-8")
+    runner.run(src, out, profile)
+    assert (out / "a.txt").read_text(encoding="utf-8") == "一篇文章\n只有一段正文。\n"
+    assert not (out / "a").exists() or not list((out / "a").iterdir())
+    assert calls == ["a.txt"]
+    (src / "a.txt").write_bytes(compilation.read_bytes())
+    runner.run(src, out, profile)
+    assert sorted(p.name for p in (out / "a").iterdir()) == parts and not (out / "a.txt").exists()
+
+
 def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
     target = tmp_path / "x.txt"
     target.write_text("old")
