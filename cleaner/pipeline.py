@@ -176,16 +176,10 @@ def first_line(text: str) -> str | None:
     return line or None
 
 
-_LS = f"[{_LINE_SPACE}]"
-_NOT_LS = rf"[^{_LINE_SPACE}\n]"
-_LEADING_SPACE = re.compile(f"{_LS}*")
-_UNLAID = re.compile(
-    # Every match starts with a space or a line break, so the engine skips ahead to
-    # those; lookbehinds then place it. Lines that start the text are handled apart.
-    rf"{_LS}(?:(?<=\n{_LS}){_LS}*(?:\n|\Z|(?={_NOT_LS}))|(?<={_NOT_LS}{_LS}){_LS}*(?=\n|\Z))|\n(?<=\n\n)"
-)
-"""What layout removes after the first line: a blank line with its line break, white
-space alone on the last line, white space at the start or the end of a line."""
+_UNTIDY_BREAK = re.compile(rf"\n(?:(?<=[{_LINE_SPACE}]\n)|(?=[{_LINE_SPACE}\n]))")
+"""A line break next to a line that needs layout: after white space, or before white
+space or another break. It starts with a literal, so the engine skips along the text
+from one line break to the next at C speed, and most breaks fail at once."""
 
 
 def layout(text: str, report: Report) -> str:
@@ -193,14 +187,40 @@ def layout(text: str, report: Report) -> str:
     line, no blank lines, exactly one final newline. Every removal is reported."""
     if not text:
         return text
+    n = len(text)
+    space = _LINE_SPACE
+    # The starts of the lines that need work, in order: those next to an untidy break,
+    # the first line and the last (the text's edges have no break to find them by).
+    starts = [0] if text[0] in space or text[0] == "\n" else []
+    for m in _UNTIDY_BREAK.finditer(text):
+        i = m.start()
+        if i and text[i - 1] in space:
+            line = text.rfind("\n", 0, i) + 1
+            if not starts or starts[-1] != line:
+                starts.append(line)
+        if i + 1 < n and (text[i + 1] in space or text[i + 1] == "\n"):
+            starts.append(i + 1)
+    if text[-1] in space:
+        line = text.rfind("\n") + 1
+        if not starts or starts[-1] != line:
+            starts.append(line)
     removals: list[tuple[int, int, str, str]] = []
-    pos = 0
-    if text[0] in _LINE_SPACE or text[0] == "\n":  # the first line: blank, or indented
-        pos = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]
-        if pos < len(text) and text[pos] == "\n":
-            pos += 1
-        removals.append((0, pos, text[:pos], ""))
-    removals.extend([(m.start(), m.end(), m.group(), "") for m in _UNLAID.finditer(text, pos)])
+    if starts:
+        for start in starts:
+            end = text.find("\n", start)
+            end = n if end < 0 else end
+            line = text[start:end]
+            content = line.strip(space)
+            if not content:  # a blank line goes with its line break (the last has none)
+                if end < n or line:
+                    removals.append((start, min(end + 1, n), text[start : end + 1], ""))
+                continue
+            lead = len(line) - len(line.lstrip(space))
+            if lead:
+                removals.append((start, start + lead, line[:lead], ""))
+            trail = len(line) - len(line.rstrip(space))
+            if trail:
+                removals.append((end - trail, end, line[len(line) - trail :], ""))
     if removals:
         report.add(removals)
         parts = []
