@@ -92,20 +92,21 @@ class Outcome:
 # --- files ---------------------------------------------------------------------
 
 
-_made_dirs: set[Path] = set()
+_made_dirs: set[str] = set()
 """Folders this process has created or found: one ``mkdir`` per folder, not per file."""
 
 
-def ensure_dir(folder: Path) -> None:
-    if folder not in _made_dirs:
-        folder.mkdir(parents=True, exist_ok=True)
-        _made_dirs.add(folder)
+def ensure_dir(folder: str | os.PathLike[str]) -> None:
+    key = os.fspath(folder)
+    if key not in _made_dirs:
+        os.makedirs(key, exist_ok=True)
+        _made_dirs.add(key)
 
 
 _tmp_names = itertools.count()
 
 
-def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int | None = None) -> None:
     """Write ``data`` to ``path`` so that no reader ever sees a partial file: it is
     written under a temporary name in the same folder and renamed into place. A new
     file gets the usual permissions (0666 less the umask); ``mode`` sets others (``fix``
@@ -114,19 +115,24 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
     No ``fsync`` per file: an interrupted or killed run never leaves a partial file
     either way, and one sync per file cost more than cleaning it. (As with editors and
     formatters, what reaches the disk after a power cut is the file system's business.)
+    Paths are handled as strings: this runs once per output file, and ``pathlib``
+    objects cost more than the system calls here.
     """
-    ensure_dir(path.parent)
+    target = os.fspath(path)
+    folder, name = os.path.split(target)
+    folder = folder or "."
+    ensure_dir(folder)
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
     while True:
-        tmp = path.parent / f".{path.name}.{os.getpid()}-{next(_tmp_names)}{TMP_SUFFIX}"
+        tmp = os.path.join(folder, f".{name}.{os.getpid()}-{next(_tmp_names)}{TMP_SUFFIX}")
         try:
             fd = os.open(tmp, flags, 0o666)
             break
         except FileExistsError:  # left by a process that had this pid before
             continue
         except FileNotFoundError:  # the folder went away since it was made: make it again
-            _made_dirs.discard(path.parent)
-            ensure_dir(path.parent)
+            _made_dirs.discard(folder)
+            ensure_dir(folder)
     try:
         try:
             if mode is not None:
@@ -136,7 +142,7 @@ def atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
                 view = view[os.write(fd, view):]
         finally:
             os.close(fd)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         try:
             os.unlink(tmp)
@@ -482,7 +488,7 @@ def audit_writer(out: TextIO, head: str) -> EditSink:
 def write_segments(out_dir: Path, rel: str, result: Result, record: dict[str, Any], prune: bool = True) -> None:
     paths = output_paths(rel, len(result.segments))
     for seg, relpath in zip(result.segments, paths):
-        atomic_write(out_dir / relpath, seg.text.encode("utf-8"))
+        atomic_write(os.path.join(out_dir, relpath), seg.text.encode("utf-8"))
     if prune:
         _remove_stale(out_dir, rel, paths)
     record.update(
