@@ -86,13 +86,22 @@ def corpus(tmp_path_factory):
     return src, tree(ref), len(list(runner.list_inputs(src)))
 
 
+def _as_in_a_terminal() -> None:
+    """Ctrl-C as a terminal delivers it: a test suite started in the background (``&``
+    in a script) ignores SIGINT, and its children would inherit that and run on."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def interrupt(src: Path, out: Path, jobs: int, sig: signal.Signals, whole_group: bool, after: int = 3, resume: bool = False) -> subprocess.CompletedProcess:
     """Start a run, send ``sig`` once the manifest has ``after`` more lines, wait for it.
     ``whole_group`` sends it to the run and its workers, as Ctrl-C in a terminal or a
     service manager stopping a unit does."""
     before = count_lines(out / "manifest.jsonl") if resume else 0
     args = ["run", str(src), str(out), "--jobs", str(jobs), *(["--resume"] if resume else [])]
-    proc = subprocess.Popen(cleaner_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        cleaner_cmd(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        preexec_fn=_as_in_a_terminal,
+    )
     try:
         deadline = time.monotonic() + 120
         while count_lines(out / "manifest.jsonl") < before + after:
