@@ -77,6 +77,8 @@ class Task:
     prune: bool = True
     """Whether an earlier run may have left outputs of this input in the other layout
     (one file, or a folder of parts) to remove: not when OUT was empty at the start."""
+    folder: str | None = None
+    """Where its documents go should it hold several (:func:`part_folders`)."""
 
 
 @dataclass
@@ -217,13 +219,50 @@ def list_inputs(in_dir: Path) -> Iterator[tuple[str, str]]:
     yield from walk(str(in_dir), "")
 
 
-def output_paths(rel: str, count: int) -> list[str]:
-    """Where the segments of input ``rel`` go, relative to OUT."""
+def output_paths(rel: str, count: int, folder: str | None = None) -> list[str]:
+    """Where the segments of input ``rel`` go, relative to OUT: ``rel`` itself for one,
+    else numbered files in ``folder`` (by default ``rel`` without its extension, or
+    ``rel.d`` when it has none; see :func:`part_folders`)."""
     if count == 1:
         return [rel]
-    stem = rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel + ".d"
+    stem = folder or _spec_folder(rel)
     width = max(2, len(str(count)))
     return [f"{stem}/{i:0{width}d}.txt" for i in range(1, count + 1)]
+
+
+def _spec_folder(rel: str) -> str:
+    return rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel + ".d"
+
+
+def part_folders(rels: list[str]) -> dict[str, str]:
+    """The folder for each input's documents should it hold several, chosen before any
+    input is cleaned so that no output can land on another's, whatever each input turns
+    out to hold and in whatever order workers finish.
+
+    The usual folder (``a/b`` for ``a/b.txt``) is kept unless another input claims it:
+    an input of that very path, inputs inside it (``a/b/01.txt``), or another input
+    with the same usual folder (``a/b.md``). Such an input's documents go to its own
+    name plus ``.d`` instead (``a/b.txt.d/01.txt``), with more ``.d`` while that is
+    claimed too."""
+    inputs = set(rels)
+    folders: set[str] = set()  # every folder that holds an input
+    for rel in rels:
+        cut = rel.rfind("/")
+        while cut > 0 and rel[:cut] not in folders:
+            folders.add(rel[:cut])
+            cut = rel.rfind("/", 0, cut)
+    usual = {rel: _spec_folder(rel) for rel in rels}
+    sharing = collections.Counter(usual.values())
+    chosen = {rel: stem for rel, stem in usual.items() if sharing[stem] == 1 and stem not in inputs and stem not in folders}
+    claimed = inputs | folders | set(chosen.values())
+    for rel in rels:
+        if rel not in chosen:
+            stem = rel + ".d"
+            while stem in claimed:
+                stem += ".d"
+            chosen[rel] = stem
+            claimed.add(stem)
+    return chosen
 
 
 # --- one input -------------------------------------------------------------------
@@ -338,7 +377,7 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
         audit.discard()
         raise
     try:
-        write_segments(out_dir, task.rel, result, record, prune=task.prune)
+        write_segments(out_dir, task.rel, result, record, prune=task.prune, folder=task.folder)
     except OSError as exc:
         audit.discard()
         record.update(status="error", error=f"cannot write output: {exc.strerror or exc}", segments=[])
@@ -485,12 +524,14 @@ def audit_writer(out: TextIO, head: str) -> EditSink:
     return sink
 
 
-def write_segments(out_dir: Path, rel: str, result: Result, record: dict[str, Any], prune: bool = True) -> None:
-    paths = output_paths(rel, len(result.segments))
+def write_segments(
+    out_dir: Path, rel: str, result: Result, record: dict[str, Any], prune: bool = True, folder: str | None = None
+) -> None:
+    paths = output_paths(rel, len(result.segments), folder)
     for seg, relpath in zip(result.segments, paths):
         atomic_write(os.path.join(out_dir, relpath), seg.text.encode("utf-8"))
     if prune:
-        _remove_stale(out_dir, rel, paths)
+        _remove_stale(out_dir, rel, paths, folder)
     record.update(
         encoding=result.encoding,
         collection_title=result.collection_title,
@@ -501,15 +542,15 @@ def write_segments(out_dir: Path, rel: str, result: Result, record: dict[str, An
     )
 
 
-def _remove_stale(out_dir: Path, rel: str, written: list[str]) -> None:
+def _remove_stale(out_dir: Path, rel: str, written: list[str], folder: str | None = None) -> None:
     """Drop what an earlier run wrote for the same input in the other layout."""
-    single = out_dir / output_paths(rel, 1)[0]
-    folder = (out_dir / output_paths(rel, 2)[0]).parent
+    single = out_dir / rel
+    parts = out_dir / (folder or _spec_folder(rel))
     keep = {out_dir / p for p in written}
     if single not in keep and single.is_file():
         single.unlink()
-    if folder.is_dir():
-        for old in folder.glob("*.txt"):
+    if parts.is_dir():
+        for old in parts.glob("*.txt"):
             if old not in keep:
                 old.unlink()
 
@@ -691,12 +732,14 @@ def run(
     sweep_temporaries(out_dir)
     done = read_done(out_dir) if resume else {}
     tasks: list[Task] = []
-    for i, (path, rel) in enumerate(list_inputs(in_dir)):
+    inputs = list(list_inputs(in_dir))
+    folders = part_folders([rel for _, rel in inputs]) if fmt.kind == "text" else {}
+    for i, (path, rel) in enumerate(inputs):
         try:
             size = os.stat(path).st_size
         except OSError:
             size = 0
-        tasks.append(Task(i, path, rel, size, prune=not fresh))
+        tasks.append(Task(i, path, rel, size, prune=not fresh, folder=folders.get(rel)))
     summary = RunSummary(inputs=len(tasks))
     if on_start:
         on_start(len(tasks), sum(t.size for t in tasks))

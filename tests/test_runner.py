@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cleaner import runner
 from cleaner.profile import load_profile
@@ -163,6 +165,57 @@ def test_a_rerun_replaces_the_other_layout_of_an_earlier_run(tmp_path, monkeypat
     (src / "a.txt").write_bytes(compilation.read_bytes())
     runner.run(src, out, profile)
     assert sorted(p.name for p in (out / "a").iterdir()) == parts and not (out / "a.txt").exists()
+
+
+def test_part_folders_keep_the_usual_name_unless_another_input_claims_it():
+    assert runner.part_folders(["a/b.txt", "c"]) == {"a/b.txt": "a/b", "c": "c.d"}
+    # an input inside the usual folder, or another input with the same usual folder
+    assert runner.part_folders(["a/b.txt", "a/b/01.txt"]) == {"a/b.txt": "a/b.txt.d", "a/b/01.txt": "a/b/01"}
+    assert runner.part_folders(["a/b.md", "a/b.txt"]) == {"a/b.md": "a/b.md.d", "a/b.txt": "a/b.txt.d"}
+    # an input of that very path; and a fallback that is claimed too
+    assert runner.part_folders(["x", "x.txt"]) == {"x": "x.d", "x.txt": "x.txt.d"}
+    assert runner.part_folders(["a/b.txt", "a/b/c.txt", "a/b.txt.d/c.txt"])["a/b.txt"] == "a/b.txt.d.d"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["a", "b", "a.txt", "b.txt", "a.md", "a.d", "a.txt.d", "01.txt", "01"]), min_size=1, max_size=3).map("/".join),
+        unique=True, max_size=8,
+    ),
+    st.data(),
+)
+def test_no_two_inputs_can_write_the_same_output(rels, data):
+    # (a set of paths that can be files together: none is a folder of another)
+    rels = sorted(r for r in rels if not any(o.startswith(r + "/") for o in rels))
+    folders = runner.part_folders(rels)
+    counts = {rel: data.draw(st.sampled_from([1, 2, 12]), label=rel) for rel in rels}
+    outputs = [p for rel in rels for p in runner.output_paths(rel, counts[rel], folders[rel])]
+    assert len(outputs) == len(set(outputs))  # no file written twice
+    files = set(outputs)
+    assert not any(p.rsplit("/", k)[0] in files for p in outputs for k in range(1, p.count("/") + 1))  # nor a file where a folder goes
+
+
+def test_colliding_inputs_lose_nothing_and_any_jobs_agree(tmp_path):
+    compilation = Path(__file__).resolve().parents[1] / "samples" / "000_ec226d4242084735.txt"
+    src = tmp_path / "in"
+    (src / "a" / "b").mkdir(parents=True)
+    (src / "a" / "b.txt").write_bytes(compilation.read_bytes())
+    (src / "a" / "b" / "01.txt").write_text("单独一篇\n正文一段。\n", encoding="utf-8")
+    (src / "a" / "b.md").write_bytes(compilation.read_bytes())
+    profile = load_profile(None)
+    trees = []
+    for jobs in (1, 2):
+        out = tmp_path / f"out{jobs}"
+        runner.run(src, out, profile, jobs=jobs)
+        trees.append({p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()})
+        by = {r["source"]: r for r in manifest(out)}
+        assert (out / "a" / "b" / "01.txt").read_text(encoding="utf-8") == "单独一篇\n正文一段。\n"
+        assert [s["path"] for s in by["a/b.txt"]["segments"]] == ["a/b.txt.d/01.txt", "a/b.txt.d/02.txt", "a/b.txt.d/03.txt"]
+        assert [s["path"] for s in by["a/b.md"]["segments"]][0] == "a/b.md.d/01.txt"
+        written = [s["path"] for r in by.values() for s in r["segments"]]
+        assert len(written) == len(set(written)) == 7 and all((out / p).is_file() for p in written)
+    assert trees[0] == trees[1]
 
 
 def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
