@@ -79,6 +79,8 @@ class Task:
     (one file, or a folder of parts) to remove: not when OUT was empty at the start."""
     folder: str | None = None
     """Where its documents go should it hold several (:func:`part_folders`)."""
+    old_folders: tuple[str, ...] = ()
+    """Other folders an earlier run may have left its documents in (:func:`old_part_folders`)."""
 
 
 @dataclass
@@ -234,35 +236,73 @@ def _spec_folder(rel: str) -> str:
     return rel.rsplit(".", 1)[0] if "." in rel.rsplit("/", 1)[-1] else rel + ".d"
 
 
+RESERVED = (MANIFEST, AUDIT, PARTS_DIR)
+"""Names at the top of OUT that the run itself writes: no input's output may take them."""
+
+
+_RESERVED_KEYS = frozenset(name.casefold() for name in RESERVED)
+
+
+def takes_reserved_name(rel: str) -> bool:
+    """Whether input ``rel``'s output would sit at (or under) a name the run writes."""
+    return _fold(rel.split("/", 1)[0]) in _RESERVED_KEYS
+
+
+def _fold(path: str) -> str:
+    """A path as a case-insensitive file system (macOS, Windows) tells names apart: two
+    paths with one key would be one file there."""
+    return path.casefold()
+
+
 def part_folders(rels: list[str]) -> dict[str, str]:
     """The folder for each input's documents should it hold several, chosen before any
     input is cleaned so that no output can land on another's, whatever each input turns
     out to hold and in whatever order workers finish.
 
-    The usual folder (``a/b`` for ``a/b.txt``) is kept unless another input claims it:
-    an input of that very path, inputs inside it (``a/b/01.txt``), or another input
-    with the same usual folder (``a/b.md``). Such an input's documents go to its own
-    name plus ``.d`` instead (``a/b.txt.d/01.txt``), with more ``.d`` while that is
-    claimed too."""
-    inputs = set(rels)
+    The usual folder (``a/b`` for ``a/b.txt``) is kept unless something else claims
+    it: an input of that very path, inputs inside it (``a/b/01.txt``), another input
+    with the same usual folder (``a/b.md``: then neither keeps it), or a name the run
+    writes itself (``manifest.jsonl``). Names that differ only in case count as the
+    same. Such an input's documents go to its own name plus ``.d`` instead
+    (``a/b.txt.d/01.txt``), with more ``.d`` while that is claimed too."""
+    inputs = {_fold(rel) for rel in rels}
     folders: set[str] = set()  # every folder that holds an input
-    for rel in rels:
-        cut = rel.rfind("/")
-        while cut > 0 and rel[:cut] not in folders:
-            folders.add(rel[:cut])
-            cut = rel.rfind("/", 0, cut)
+    for key in inputs:
+        cut = key.rfind("/")
+        while cut > 0 and key[:cut] not in folders:
+            folders.add(key[:cut])
+            cut = key.rfind("/", 0, cut)
     usual = {rel: _spec_folder(rel) for rel in rels}
-    sharing = collections.Counter(usual.values())
-    chosen = {rel: stem for rel, stem in usual.items() if sharing[stem] == 1 and stem not in inputs and stem not in folders}
-    claimed = inputs | folders | set(chosen.values())
+    sharing = collections.Counter(map(_fold, usual.values()))
+    taken = inputs | folders | {_fold(name) for name in RESERVED}
+    chosen = {rel: stem for rel, stem in usual.items() if sharing[_fold(stem)] == 1 and _fold(stem) not in taken}
+    claimed = taken | {_fold(stem) for stem in chosen.values()}
     for rel in rels:
         if rel not in chosen:
             stem = rel + ".d"
-            while stem in claimed:
+            while _fold(stem) in claimed:
                 stem += ".d"
             chosen[rel] = stem
-            claimed.add(stem)
+            claimed.add(_fold(stem))
     return chosen
+
+
+def old_part_folders(rels: list[str], chosen: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """The folders an earlier run, over another set of inputs, may have given an input's
+    documents (its usual folder, or its name plus ``.d``), where none of this run's
+    inputs or outputs will be: what is left there is stale, and a rerun clears it."""
+    used = {_fold(rel) for rel in rels} | {_fold(stem) for stem in chosen.values()} | {_fold(name) for name in RESERVED}
+    for rel in rels:
+        cut = rel.rfind("/")
+        while cut > 0:
+            used.add(_fold(rel[:cut]))
+            cut = rel.rfind("/", 0, cut)
+    old: dict[str, tuple[str, ...]] = {}
+    for rel in rels:
+        spare = tuple(f for f in dict.fromkeys((_spec_folder(rel), rel + ".d")) if f != chosen[rel] and _fold(f) not in used)
+        if spare:
+            old[rel] = spare
+    return old
 
 
 # --- one input -------------------------------------------------------------------
@@ -341,6 +381,10 @@ def base_record(rel: str) -> dict[str, Any]:
 def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Format()) -> Outcome:
     """Clean one input file and write its segments; never raises for bad input."""
     record = base_record(task.rel)
+    if takes_reserved_name(task.rel):
+        top = task.rel.split("/", 1)[0]
+        record.update(status="error", error=f"its output would take the place of OUT/{top}, which the run writes itself: move or rename it")
+        return Outcome(record)
     try:
         if fmt.kind == "jsonl":
             if not stat.S_ISREG(os.stat(task.path).st_mode):
@@ -377,7 +421,7 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
         audit.discard()
         raise
     try:
-        write_segments(out_dir, task.rel, result, record, prune=task.prune, folder=task.folder)
+        write_segments(out_dir, task.rel, result, record, prune=task.prune, folder=task.folder, old_folders=task.old_folders)
     except OSError as exc:
         audit.discard()
         record.update(status="error", error=f"cannot write output: {exc.strerror or exc}", segments=[])
@@ -525,13 +569,19 @@ def audit_writer(out: TextIO, head: str) -> EditSink:
 
 
 def write_segments(
-    out_dir: Path, rel: str, result: Result, record: dict[str, Any], prune: bool = True, folder: str | None = None
+    out_dir: Path,
+    rel: str,
+    result: Result,
+    record: dict[str, Any],
+    prune: bool = True,
+    folder: str | None = None,
+    old_folders: tuple[str, ...] = (),
 ) -> None:
     paths = output_paths(rel, len(result.segments), folder)
     for seg, relpath in zip(result.segments, paths):
         atomic_write(os.path.join(out_dir, relpath), seg.text.encode("utf-8"))
     if prune:
-        _remove_stale(out_dir, rel, paths, folder)
+        _remove_stale(out_dir, rel, paths, (folder or _spec_folder(rel), *old_folders))
     record.update(
         encoding=result.encoding,
         collection_title=result.collection_title,
@@ -542,17 +592,19 @@ def write_segments(
     )
 
 
-def _remove_stale(out_dir: Path, rel: str, written: list[str], folder: str | None = None) -> None:
-    """Drop what an earlier run wrote for the same input in the other layout."""
-    single = out_dir / rel
-    parts = out_dir / (folder or _spec_folder(rel))
+def _remove_stale(out_dir: Path, rel: str, written: list[str], folders: tuple[str, ...]) -> None:
+    """Drop what an earlier run wrote for the same input in another layout: the single
+    file, or the documents in its folder (or in a folder it had before)."""
     keep = {out_dir / p for p in written}
+    single = out_dir / rel
     if single not in keep and single.is_file():
-        single.unlink()
-    if parts.is_dir():
-        for old in parts.glob("*.txt"):
-            if old not in keep:
-                old.unlink()
+        single.unlink(missing_ok=True)
+    for folder in folders:
+        parts = out_dir / folder
+        if parts.is_dir():
+            for old in parts.glob("*.txt"):
+                if old not in keep:
+                    old.unlink(missing_ok=True)  # (two inputs may clear one old folder at once)
 
 
 # --- the whole run ------------------------------------------------------------------
@@ -733,13 +785,19 @@ def run(
     done = read_done(out_dir) if resume else {}
     tasks: list[Task] = []
     inputs = list(list_inputs(in_dir))
-    folders = part_folders([rel for _, rel in inputs]) if fmt.kind == "text" else {}
+    rels = [rel for _, rel in inputs]
+    folders = part_folders(rels) if fmt.kind == "text" else {}
+    old_folders = old_part_folders(rels, folders) if folders and not fresh else {}
     for i, (path, rel) in enumerate(inputs):
         try:
             size = os.stat(path).st_size
         except OSError:
             size = 0
-        tasks.append(Task(i, path, rel, size, prune=not fresh, folder=folders.get(rel)))
+        tasks.append(Task(i, path, rel, size, prune=not fresh, folder=folders.get(rel), old_folders=old_folders.get(rel, ())))
+    if folders and done:
+        # A record of an earlier run whose documents sit elsewhere than this run puts
+        # them (the inputs beside it changed) is redone, not trusted.
+        done = {rel: rec for rel, rec in done.items() if rel not in folders or _placed_as_now(rec, folders[rel])}
     summary = RunSummary(inputs=len(tasks))
     if on_start:
         on_start(len(tasks), sum(t.size for t in tasks))
@@ -789,6 +847,12 @@ def run(
         else:  # interrupted, or a worker died mid-write: sweep what it left
             sweep_temporaries(out_dir)
     return summary
+
+
+def _placed_as_now(record: dict[str, Any], folder: str) -> bool:
+    """Whether an earlier run's record put its documents where this run would."""
+    paths = [segment["path"] for segment in record.get("segments", [])]
+    return not paths or paths == output_paths(record["source"], len(paths), folder)
 
 
 def _empty_or_missing(folder: Path) -> bool:

@@ -175,24 +175,29 @@ def test_part_folders_keep_the_usual_name_unless_another_input_claims_it():
     # an input of that very path; and a fallback that is claimed too
     assert runner.part_folders(["x", "x.txt"]) == {"x": "x.d", "x.txt": "x.txt.d"}
     assert runner.part_folders(["a/b.txt", "a/b/c.txt", "a/b.txt.d/c.txt"])["a/b.txt"] == "a/b.txt.d.d"
+    # names that differ only in case are one on macOS and Windows; the run's own names
+    assert runner.part_folders(["a/B.txt", "a/b/01.txt"])["a/B.txt"] == "a/B.txt.d"
+    assert runner.part_folders(["manifest.jsonl.txt"]) == {"manifest.jsonl.txt": "manifest.jsonl.txt.d"}
 
 
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.lists(st.sampled_from(["a", "b", "a.txt", "b.txt", "a.md", "a.d", "a.txt.d", "01.txt", "01"]), min_size=1, max_size=3).map("/".join),
+        st.lists(st.sampled_from(["a", "b", "A", "a.txt", "b.txt", "A.txt", "a.md", "a.d", "a.txt.d", "01.txt", "01", "manifest.jsonl"]), min_size=1, max_size=3).map("/".join),
         unique=True, max_size=8,
     ),
     st.data(),
 )
 def test_no_two_inputs_can_write_the_same_output(rels, data):
-    # (a set of paths that can be files together: none is a folder of another)
-    rels = sorted(r for r in rels if not any(o.startswith(r + "/") for o in rels))
+    # (a set of paths that can be files together on any file system: none is a folder
+    # of another, none differs from another only in case)
+    rels = sorted(r for r in rels if not any(o.casefold().startswith(r.casefold() + "/") for o in rels))
+    rels = [r for r in {r.casefold(): r for r in rels}.values() if not runner.takes_reserved_name(r)]  # (those are errors)
     folders = runner.part_folders(rels)
     counts = {rel: data.draw(st.sampled_from([1, 2, 12]), label=rel) for rel in rels}
-    outputs = [p for rel in rels for p in runner.output_paths(rel, counts[rel], folders[rel])]
+    outputs = [p.casefold() for rel in rels for p in runner.output_paths(rel, counts[rel], folders[rel])]
     assert len(outputs) == len(set(outputs))  # no file written twice
-    files = set(outputs)
+    files = set(outputs) | {name.casefold() for name in runner.RESERVED}
     assert not any(p.rsplit("/", k)[0] in files for p in outputs for k in range(1, p.count("/") + 1))  # nor a file where a folder goes
 
 
@@ -216,6 +221,41 @@ def test_colliding_inputs_lose_nothing_and_any_jobs_agree(tmp_path):
         written = [s["path"] for r in by.values() for s in r["segments"]]
         assert len(written) == len(set(written)) == 7 and all((out / p).is_file() for p in written)
     assert trees[0] == trees[1]
+
+
+def test_a_changed_set_of_inputs_moves_a_compilation_and_resume_does_not_trust_the_old_place(tmp_path):
+    compilation = (Path(__file__).resolve().parents[1] / "samples" / "000_ec226d4242084735.txt").read_bytes()
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "a").mkdir(parents=True)
+    (src / "a" / "b.txt").write_bytes(compilation)
+    (src / "a" / "b.md").write_bytes(compilation)
+    profile = load_profile(None)
+    runner.run(src, out, profile)
+    assert (out / "a" / "b.txt.d" / "01.txt").is_file() and not (out / "a" / "b").exists()
+    # a/b.md is gone: a/b.txt takes its usual folder again, and its old one is cleared
+    (src / "a" / "b.md").unlink()
+    runner.run(src, out, profile)
+    assert (out / "a" / "b" / "01.txt").is_file() and not list((out / "a" / "b.txt.d").glob("*.txt"))
+    # an input now claims a/b: a resumed run does not take a/b.txt's record as done
+    (src / "a" / "b").mkdir()
+    (src / "a" / "b" / "01.txt").write_text("单独一篇\n正文一段。\n", encoding="utf-8")
+    summary = runner.run(src, out, profile, resume=True)
+    assert summary.resumed == 0
+    by = {r["source"]: r for r in manifest(out)}
+    assert [s["path"] for s in by["a/b.txt"]["segments"]][0] == "a/b.txt.d/01.txt"
+    assert (out / "a" / "b" / "01.txt").read_text(encoding="utf-8") == "单独一篇\n正文一段。\n"
+
+
+@pytest.mark.parametrize("name", ["manifest.jsonl", "AUDIT.jsonl", "audit.jsonl/inside.txt"])
+def test_an_input_named_like_the_runs_own_files_is_an_error_not_an_overwrite(tmp_path, minimal, name):
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / name).parent.mkdir(parents=True)
+    (src / name).write_text("一行。\n", encoding="utf-8")
+    (src / "x.txt").write_text("另一行。\n", encoding="utf-8")
+    summary = runner.run(src, out, minimal)
+    by = {r["source"]: r for r in manifest(out)}
+    assert by[name]["status"] == "error" and "move or rename" in by[name]["error"] and summary.exit_code == 1
+    assert by["x.txt"]["status"] == "ok"
 
 
 def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
