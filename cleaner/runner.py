@@ -255,51 +255,81 @@ def _fold(path: str) -> str:
 
 
 def part_folders(rels: list[str]) -> dict[str, str]:
-    """The folder for each input's documents should it hold several, chosen before any
-    input is cleaned so that no output can land on another's, whatever each input turns
-    out to hold and in whatever order workers finish.
+    """The inputs whose documents, should they hold several, cannot go to the usual
+    folder (``a/b`` for ``a/b.txt``), and the folder each gets instead. Chosen before
+    any input is cleaned, so that no output can land on another's, whatever each input
+    turns out to hold and in whatever order workers finish.
 
-    The usual folder (``a/b`` for ``a/b.txt``) is kept unless something else claims
-    it: an input of that very path, inputs inside it (``a/b/01.txt``), another input
-    with the same usual folder (``a/b.md``: then neither keeps it), or a name the run
-    writes itself (``manifest.jsonl``). Names that differ only in case count as the
-    same. Such an input's documents go to its own name plus ``.d`` instead
-    (``a/b.txt.d/01.txt``), with more ``.d`` while that is claimed too."""
-    inputs = {_fold(rel) for rel in rels}
+    The usual folder is claimed by an input of that very path, inputs inside it
+    (``a/b/01.txt``), another input with the same usual folder (``a/b.md``: then
+    neither keeps it), or a name the run writes itself (``manifest.jsonl``); names that
+    differ only in case count as the same. Such an input's documents go to its own name
+    plus ``.d`` (``a/b.txt.d/01.txt``), with more ``.d`` while that is claimed too.
+    (Sets of names only, and only the exceptions kept: a run over a million files
+    plans this in little memory.)"""
+    names = set(map(_fold, rels))
     folders: set[str] = set()  # every folder that holds an input
-    for key in inputs:
+    for key in names:
         cut = key.rfind("/")
         while cut > 0 and key[:cut] not in folders:
             folders.add(key[:cut])
             cut = key.rfind("/", 0, cut)
-    usual = {rel: _spec_folder(rel) for rel in rels}
-    sharing = collections.Counter(map(_fold, usual.values()))
-    taken = inputs | folders | {_fold(name) for name in RESERVED}
-    chosen = {rel: stem for rel, stem in usual.items() if sharing[_fold(stem)] == 1 and _fold(stem) not in taken}
-    claimed = taken | {_fold(stem) for stem in chosen.values()}
+    usual: set[str] = set()
+    shared: set[str] = set()
     for rel in rels:
-        if rel not in chosen:
+        key = _fold(_spec_folder(rel))
+        if key in usual:
+            shared.add(key)
+        usual.add(key)
+
+    def claimed(key: str) -> bool:
+        return key in names or key in folders or key in _RESERVED_KEYS
+
+    moved: dict[str, str] = {}
+    for rel in rels:
+        key = _fold(_spec_folder(rel))
+        if key in shared or claimed(key):
             stem = rel + ".d"
-            while _fold(stem) in claimed:
+            while claimed(_fold(stem)) or _fold(stem) in usual:
                 stem += ".d"
-            chosen[rel] = stem
-            claimed.add(_fold(stem))
-    return chosen
+            moved[rel] = stem
+            usual.add(_fold(stem))  # (no later input takes it)
+    return moved
 
 
-def old_part_folders(rels: list[str], chosen: dict[str, str]) -> dict[str, tuple[str, ...]]:
-    """The folders an earlier run, over another set of inputs, may have given an input's
-    documents (its usual folder, or its name plus ``.d``), where none of this run's
-    inputs or outputs will be: what is left there is stale, and a rerun clears it."""
-    used = {_fold(rel) for rel in rels} | {_fold(stem) for stem in chosen.values()} | {_fold(name) for name in RESERVED}
+def part_folder(rel: str, moved: dict[str, str]) -> str:
+    """Where input ``rel``'s documents go should it hold several (see :func:`part_folders`)."""
+    return moved.get(rel) or _spec_folder(rel)
+
+
+def old_part_folders(out_dir: Path, rels: list[str], moved: dict[str, str]) -> dict[str, tuple[str, ...]]:
+    """For a run into an OUT an earlier run wrote, over perhaps another set of inputs:
+    the folders under OUT where that run may have put an input's documents (its usual
+    folder, or its name plus ``.d``) that this run gives to nothing else. What is left
+    there is stale; the input's rerun clears it. Only folders that exist are listed."""
+    used = set(map(_fold, rels)) | _RESERVED_KEYS
     for rel in rels:
+        used.add(_fold(part_folder(rel, moved)))
         cut = rel.rfind("/")
-        while cut > 0:
+        while cut > 0 and _fold(rel[:cut]) not in used:
             used.add(_fold(rel[:cut]))
             cut = rel.rfind("/", 0, cut)
+    listed: dict[str, set[str]] = {}  # the folders in each folder of OUT, one listing each
+
+    def is_folder(path: str) -> bool:
+        parent, _, name = path.rpartition("/")
+        if parent not in listed:
+            try:
+                with os.scandir(os.path.join(out_dir, parent)) as entries:
+                    listed[parent] = {e.name for e in entries if e.is_dir(follow_symlinks=False)}
+            except OSError:
+                listed[parent] = set()
+        return name in listed[parent]
+
     old: dict[str, tuple[str, ...]] = {}
     for rel in rels:
-        spare = tuple(f for f in dict.fromkeys((_spec_folder(rel), rel + ".d")) if f != chosen[rel] and _fold(f) not in used)
+        now = part_folder(rel, moved)
+        spare = tuple(f for f in dict.fromkeys((_spec_folder(rel), rel + ".d")) if f != now and is_folder(f) and _fold(f) not in used)
         if spare:
             old[rel] = spare
     return old
@@ -786,18 +816,21 @@ def run(
     tasks: list[Task] = []
     inputs = list(list_inputs(in_dir))
     rels = [rel for _, rel in inputs]
-    folders = part_folders(rels) if fmt.kind == "text" else {}
-    old_folders = old_part_folders(rels, folders) if folders and not fresh else {}
+    text_files = fmt.kind == "text"
+    moved = part_folders(rels) if text_files else {}
+    old_folders = old_part_folders(out_dir, rels, moved) if text_files and not fresh else {}
     for i, (path, rel) in enumerate(inputs):
         try:
             size = os.stat(path).st_size
         except OSError:
             size = 0
-        tasks.append(Task(i, path, rel, size, prune=not fresh, folder=folders.get(rel), old_folders=old_folders.get(rel, ())))
-    if folders and done:
+        tasks.append(Task(i, path, rel, size, prune=not fresh, folder=moved.get(rel), old_folders=old_folders.get(rel, ())))
+    del rels, moved, old_folders
+    if text_files and done:
         # A record of an earlier run whose documents sit elsewhere than this run puts
         # them (the inputs beside it changed) is redone, not trusted.
-        done = {rel: rec for rel, rec in done.items() if rel not in folders or _placed_as_now(rec, folders[rel])}
+        here = {task.rel: task.folder or _spec_folder(task.rel) for task in tasks if task.rel in done}
+        done = {rel: rec for rel, rec in done.items() if rel not in here or _placed_as_now(rec, here[rel])}
     summary = RunSummary(inputs=len(tasks))
     if on_start:
         on_start(len(tasks), sum(t.size for t in tasks))

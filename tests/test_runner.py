@@ -167,17 +167,23 @@ def test_a_rerun_replaces_the_other_layout_of_an_earlier_run(tmp_path, monkeypat
     assert sorted(p.name for p in (out / "a").iterdir()) == parts and not (out / "a.txt").exists()
 
 
+def folders_of(rels):
+    moved = runner.part_folders(rels)
+    return {rel: runner.part_folder(rel, moved) for rel in rels}
+
+
 def test_part_folders_keep_the_usual_name_unless_another_input_claims_it():
-    assert runner.part_folders(["a/b.txt", "c"]) == {"a/b.txt": "a/b", "c": "c.d"}
+    assert runner.part_folders(["a/b.txt", "c"]) == {}  # only the exceptions are kept
+    assert folders_of(["a/b.txt", "c"]) == {"a/b.txt": "a/b", "c": "c.d"}
     # an input inside the usual folder, or another input with the same usual folder
-    assert runner.part_folders(["a/b.txt", "a/b/01.txt"]) == {"a/b.txt": "a/b.txt.d", "a/b/01.txt": "a/b/01"}
-    assert runner.part_folders(["a/b.md", "a/b.txt"]) == {"a/b.md": "a/b.md.d", "a/b.txt": "a/b.txt.d"}
+    assert folders_of(["a/b.txt", "a/b/01.txt"]) == {"a/b.txt": "a/b.txt.d", "a/b/01.txt": "a/b/01"}
+    assert folders_of(["a/b.md", "a/b.txt"]) == {"a/b.md": "a/b.md.d", "a/b.txt": "a/b.txt.d"}
     # an input of that very path; and a fallback that is claimed too
-    assert runner.part_folders(["x", "x.txt"]) == {"x": "x.d", "x.txt": "x.txt.d"}
-    assert runner.part_folders(["a/b.txt", "a/b/c.txt", "a/b.txt.d/c.txt"])["a/b.txt"] == "a/b.txt.d.d"
+    assert folders_of(["x", "x.txt"]) == {"x": "x.d", "x.txt": "x.txt.d"}
+    assert folders_of(["a/b.txt", "a/b/c.txt", "a/b.txt.d/c.txt"])["a/b.txt"] == "a/b.txt.d.d"
     # names that differ only in case are one on macOS and Windows; the run's own names
-    assert runner.part_folders(["a/B.txt", "a/b/01.txt"])["a/B.txt"] == "a/B.txt.d"
-    assert runner.part_folders(["manifest.jsonl.txt"]) == {"manifest.jsonl.txt": "manifest.jsonl.txt.d"}
+    assert folders_of(["a/B.txt", "a/b/01.txt"])["a/B.txt"] == "a/B.txt.d"
+    assert folders_of(["manifest.jsonl.txt"]) == {"manifest.jsonl.txt": "manifest.jsonl.txt.d"}
 
 
 @settings(max_examples=300, deadline=None)
@@ -193,7 +199,7 @@ def test_no_two_inputs_can_write_the_same_output(rels, data):
     # of another, none differs from another only in case)
     rels = sorted(r for r in rels if not any(o.casefold().startswith(r.casefold() + "/") for o in rels))
     rels = [r for r in {r.casefold(): r for r in rels}.values() if not runner.takes_reserved_name(r)]  # (those are errors)
-    folders = runner.part_folders(rels)
+    folders = folders_of(rels)
     counts = {rel: data.draw(st.sampled_from([1, 2, 12]), label=rel) for rel in rels}
     outputs = [p.casefold() for rel in rels for p in runner.output_paths(rel, counts[rel], folders[rel])]
     assert len(outputs) == len(set(outputs))  # no file written twice
