@@ -31,6 +31,7 @@ import sys
 import tempfile
 import threading
 import time
+import unicodedata
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -244,14 +245,16 @@ _RESERVED_KEYS = frozenset(name.casefold() for name in RESERVED)
 
 
 def takes_reserved_name(rel: str) -> bool:
-    """Whether input ``rel``'s output would sit at (or under) a name the run writes."""
-    return _fold(rel.split("/", 1)[0]) in _RESERVED_KEYS
+    """Whether input ``rel``'s output would sit at (or under) a name the run writes, or
+    end like the run's temporary files (which every run sweeps)."""
+    key = _fold(rel)
+    return key.split("/", 1)[0] in _RESERVED_KEYS or key.endswith(TMP_SUFFIX)
 
 
 def _fold(path: str) -> str:
-    """A path as a case-insensitive file system (macOS, Windows) tells names apart: two
-    paths with one key would be one file there."""
-    return path.casefold()
+    """A path as file systems that ignore case or Unicode normalization (macOS,
+    Windows) tell names apart: two paths with one key would be one file there."""
+    return unicodedata.normalize("NFC", path.casefold())
 
 
 def part_folders(rels: list[str]) -> dict[str, str]:
@@ -412,8 +415,7 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
     """Clean one input file and write its segments; never raises for bad input."""
     record = base_record(task.rel)
     if takes_reserved_name(task.rel):
-        top = task.rel.split("/", 1)[0]
-        record.update(status="error", error=f"its output would take the place of OUT/{top}, which the run writes itself: move or rename it")
+        record.update(status="error", error=f"its output would take the place of a file the run writes itself ({MANIFEST}, {AUDIT} or a temporary *{TMP_SUFFIX}): move or rename it")
         return Outcome(record)
     try:
         if fmt.kind == "jsonl":
@@ -659,7 +661,12 @@ def read_done(out_dir: Path) -> dict[str, dict[str, Any]]:
                     done[rec["source"]] = rec
             except (KeyError, TypeError):
                 continue  # not a record this program wrote
-    return done
+    # Records that name one file between them (written by a version that let outputs
+    # collide) cannot all be true: those inputs are redone.
+    named = collections.Counter(_fold(s["path"]) for rec in done.values() for s in rec.get("segments", []))
+    if named and max(named.values()) > 1:
+        done = {rel: rec for rel, rec in done.items() if all(named[_fold(s["path"])] == 1 for s in rec.get("segments", []))}
+    return {rel: rec for rel, rec in done.items() if not takes_reserved_name(rel)}
 
 
 class _PreviousAudit:

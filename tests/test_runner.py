@@ -189,7 +189,7 @@ def test_part_folders_keep_the_usual_name_unless_another_input_claims_it():
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
-        st.lists(st.sampled_from(["a", "b", "A", "a.txt", "b.txt", "A.txt", "a.md", "a.d", "a.txt.d", "01.txt", "01", "manifest.jsonl"]), min_size=1, max_size=3).map("/".join),
+        st.lists(st.sampled_from(["a", "b", "A", "a.txt", "b.txt", "A.txt", "a.md", "a.d", "a.txt.d", "01.txt", "01", "manifest.jsonl", "\u00e9.txt", "e\u0301"]), min_size=1, max_size=3).map("/".join),
         unique=True, max_size=8,
     ),
     st.data(),
@@ -197,13 +197,14 @@ def test_part_folders_keep_the_usual_name_unless_another_input_claims_it():
 def test_no_two_inputs_can_write_the_same_output(rels, data):
     # (a set of paths that can be files together on any file system: none is a folder
     # of another, none differs from another only in case)
-    rels = sorted(r for r in rels if not any(o.casefold().startswith(r.casefold() + "/") for o in rels))
-    rels = [r for r in {r.casefold(): r for r in rels}.values() if not runner.takes_reserved_name(r)]  # (those are errors)
+    fold = runner._fold
+    rels = sorted(r for r in rels if not any(fold(o).startswith(fold(r) + "/") for o in rels))
+    rels = [r for r in {fold(r): r for r in rels}.values() if not runner.takes_reserved_name(r)]  # (those are errors)
     folders = folders_of(rels)
     counts = {rel: data.draw(st.sampled_from([1, 2, 12]), label=rel) for rel in rels}
-    outputs = [p.casefold() for rel in rels for p in runner.output_paths(rel, counts[rel], folders[rel])]
+    outputs = [fold(p) for rel in rels for p in runner.output_paths(rel, counts[rel], folders[rel])]
     assert len(outputs) == len(set(outputs))  # no file written twice
-    files = set(outputs) | {name.casefold() for name in runner.RESERVED}
+    files = set(outputs) | {fold(name) for name in runner.RESERVED}
     assert not any(p.rsplit("/", k)[0] in files for p in outputs for k in range(1, p.count("/") + 1))  # nor a file where a folder goes
 
 
@@ -252,7 +253,32 @@ def test_a_changed_set_of_inputs_moves_a_compilation_and_resume_does_not_trust_t
     assert (out / "a" / "b" / "01.txt").read_text(encoding="utf-8") == "单独一篇\n正文一段。\n"
 
 
-@pytest.mark.parametrize("name", ["manifest.jsonl", "AUDIT.jsonl", "audit.jsonl/inside.txt"])
+def test_resume_redoes_records_that_name_one_file_between_them(tmp_path):
+    """A manifest from a version that let outputs collide: both records name a/b/01.txt,
+    so neither can be trusted."""
+    compilation = (Path(__file__).resolve().parents[1] / "samples" / "000_ec226d4242084735.txt").read_bytes()
+    src, out = tmp_path / "in", tmp_path / "out"
+    (src / "a" / "b").mkdir(parents=True)
+    (src / "a" / "b.txt").write_bytes(compilation)
+    (src / "a" / "b" / "01.txt").write_text("单独一篇\n正文一段。\n", encoding="utf-8")
+    profile = load_profile(None)
+    runner.run(src, out, profile)
+    reference = {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    records = manifest(out)
+    for rec in records:  # as the earlier version wrote them, its documents in a/b/
+        if rec["source"] == "a/b.txt":
+            rec["segments"] = [dict(s, path=f"a/b/{i:02d}.txt") for i, s in enumerate(rec["segments"], 1)]
+    (out / "manifest.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    for i in (2, 3):
+        (out / "a" / "b" / f"{i:02d}.txt").write_text("旧的。\n", encoding="utf-8")
+    (out / "a" / "b" / "01.txt").write_bytes(reference["a/b.txt.d/01.txt"])  # the earlier overwrite
+    summary = runner.run(src, out, profile, resume=True)
+    assert summary.resumed == 0
+    assert (out / "a" / "b" / "01.txt").read_text(encoding="utf-8") == "单独一篇\n正文一段。\n"
+    assert {r["source"]: [s["path"] for s in r["segments"]] for r in manifest(out)}["a/b.txt"][0] == "a/b.txt.d/01.txt"
+
+
+@pytest.mark.parametrize("name", ["manifest.jsonl", "AUDIT.jsonl", "audit.jsonl/inside.txt", "y.cleaner-tmp"])
 def test_an_input_named_like_the_runs_own_files_is_an_error_not_an_overwrite(tmp_path, minimal, name):
     src, out = tmp_path / "in", tmp_path / "out"
     (src / name).parent.mkdir(parents=True)
