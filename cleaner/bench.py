@@ -2,8 +2,8 @@
 
 Builds a corpus from ``samples/``: ``varied`` (the default) with variation (the seeds as
 they are, re-encoded to GB18030 and UTF-16, with CRLF line ends, re-wrapped as PDF dumps
-at several widths, and assembled into compilations); ``seeds`` the seed files copied as
-they are. Then it times ``cleaner run CORPUS OUT --jobs N`` for one worker and for all
+at several widths, made Traditional in Big5, and assembled into compilations);
+``seeds`` the seed files copied as they are. Then it times ``cleaner run CORPUS OUT --jobs N`` for one worker and for all
 cores as a whole process, from the outside (interpreter start, imports, reading and
 writing every file, manifest and audit), and prints throughput (MB/s of input),
 documents/s and peak memory, plus the time spent in each filter (measured in this
@@ -72,8 +72,9 @@ def build_corpus(target: Path, size_mb: float, seed: int = 1) -> tuple[int, int]
     total = files = 0
     goal = int(size_mb * 1_000_000)
     n = 0
+    to_traditional = None
     while total < goal:
-        kind = n % 6
+        kind = n % 7
         base = texts[n % len(texts)]
         if kind == 0:
             data = base.encode("utf-8")
@@ -86,6 +87,14 @@ def build_corpus(target: Path, size_mb: float, seed: int = 1) -> tuple[int, int]
         elif kind == 4:
             chosen = rng.sample(paragraphs, 40)
             data = rewrap(chosen, rng.choice([30, 40, 52, 64, 80]), rng.random() < 0.5, 40, rng).encode("utf-8")
+        elif kind == 5:
+            # Traditional Chinese in Big5, as Taiwan and Hong Kong sources come
+            # (OpenCC's Taiwan standard, whose characters Big5 holds)
+            if to_traditional is None:
+                import opencc
+
+                to_traditional = opencc.OpenCC("s2tw")
+            data = to_traditional.convert(base).encode("big5", errors="replace")
         else:
             parts = rng.sample(texts, 3)
             body = "".join(f"篇{i}：{p.lstrip()}\n\n" for i, p in enumerate(parts, 1))

@@ -158,3 +158,26 @@ def test_astral_test_agrees_with_a_plain_scan(text, encode_first):
         text.encode("utf-8")
         (text + "中").isidentifier()  # builds other representations for some strings
     assert _has_astral(text) == any(ord(c) > 0xFFFF for c in text)
+
+
+def _runs_one_by_one(a: str, b: str, offset: int) -> list[tuple[int, int, str, str]]:
+    """The reference for ``_runs``: walk the two strings a character at a time."""
+    edits, start = [], -1
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y and start < 0:
+            start = i
+        elif x == y and start >= 0:
+            edits.append((offset + start, offset + i, a[start:i], b[start:i]))
+            start = -1
+    if start >= 0:
+        edits.append((offset + start, offset + len(a), a[start:], b[start:]))
+    return edits
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from("們们後后a中𠀀"), st.sampled_from("們们後后a中𠀀")), max_size=30), st.integers(0, 99))
+def test_runs_agree_with_a_walk_one_character_at_a_time(pairs, offset):
+    from cleaner.filters.script import _runs
+
+    a, b = "".join(x for x, _ in pairs), "".join(y for _, y in pairs)
+    assert _runs(a, b, offset) == _runs_one_by_one(a, b, offset)
