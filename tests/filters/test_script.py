@@ -174,10 +174,30 @@ def _runs_one_by_one(a: str, b: str, offset: int) -> list[tuple[int, int, str, s
     return edits
 
 
+CHARS = st.sampled_from(["們", "们", "後", "后", "a", "中", "\U00020000", "\U0010ffff", "\ud800", "\x00", "\n"])
+
+
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from("們们後后a中𠀀"), st.sampled_from("們们後后a中𠀀")), max_size=30), st.integers(0, 99))
+@given(st.lists(st.tuples(CHARS, CHARS), max_size=30), st.integers(0, 99))
 def test_runs_agree_with_a_walk_one_character_at_a_time(pairs, offset):
     from cleaner.filters.script import _runs
 
     a, b = "".join(x for x, _ in pairs), "".join(y for _, y in pairs)
     assert _runs(a, b, offset) == _runs_one_by_one(a, b, offset)
+
+
+LINE = st.lists(CHARS.filter(lambda c: c != "\n"), max_size=6).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(LINE, LINE), min_size=1, max_size=6), st.sampled_from(["run", "line"]))
+def test_edits_are_those_of_each_line(lines, audit):
+    # The whole-text shortcut (one comparison when the lengths agree) must give what
+    # comparing line by line gives, also when lines changed length and the total did not.
+    old, new = "\n".join(a for a, _ in lines), "\n".join(b for _, b in lines)
+    want, pos = [], 0
+    for a, b in lines:
+        if a != b:
+            want += _runs_one_by_one(a, b, pos) if audit == "run" and len(a) == len(b) else [(pos, pos + len(a), a, b)]
+        pos += len(a) + 1
+    assert build(NAME, audit=audit)._edits(old, new) == want
