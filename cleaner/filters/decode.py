@@ -40,6 +40,7 @@ BOMS: tuple[tuple[bytes, str], ...] = (
 
 NEWLINES = re.compile(r"\r\n?")
 _ESCAPED = re.compile("[\udc80-\udcff]+")
+_HEAD = 1 << 12
 
 
 class NotText(Exception):
@@ -120,8 +121,18 @@ class Decode(Filter):
         return self.apply(text, report)
 
     def _mostly_utf8(self, data: bytes, report: Report) -> str | None:
-        escaped = data.decode("utf-8", errors="surrogateescape")
         limit = max(1, int(len(data) * self.max_invalid))
+        if len(data) > _HEAD:
+            # Text in another encoding breaks UTF-8 from its first lines on: count what
+            # its head breaks before escaping the whole input. (The last 3 bytes of the
+            # head may be a sequence the cut split: they do not count.)
+            head = data[:_HEAD].decode("utf-8", errors="surrogateescape")
+            broken = 0
+            for m in _ESCAPED.finditer(head, 0, len(head) - 3):
+                broken += m.end() - m.start()
+                if broken > limit:
+                    return None
+        escaped = data.decode("utf-8", errors="surrogateescape")
         runs = []
         broken = 0
         for m in _ESCAPED.finditer(escaped):  # stop as soon as there are too many

@@ -29,6 +29,8 @@ def decode(data: bytes) -> tuple[str, Report]:
         ((SIMPLIFIED * 3).encode("gbk"), "gb18030"),
         ((SIMPLIFIED * 3).encode("gb2312"), "gb18030"),
         ((TRADITIONAL * 3).encode("big5"), "big5"),
+        ((SIMPLIFIED * 100).encode("gb18030"), "gb18030"),  # longer than the head that is checked first
+        ((TRADITIONAL * 100).encode("big5"), "big5"),
     ],
 )
 def test_supported_encodings(data, encoding):
@@ -85,6 +87,32 @@ def test_a_few_broken_bytes_in_utf8_are_replaced_and_reported():
     [edit] = [e for e in report.edits if e.new == "\ufffd"]
     assert edit.old == "<invalid bytes ff>"
     assert text[edit.start] == "\ufffd"
+
+
+def with_broken_head(broken: int) -> bytes:
+    """``broken`` invalid bytes, one at a time, in the first 4 KB (which decode checks
+    first), then good UTF-8 whose character at byte 4096 is split by that head."""
+    good = (SIMPLIFIED * 400).encode("utf-8")
+    for pad in range(6):  # (no run of ASCII in the text is longer than 4 bytes)
+        data = b"\xffa" * broken + b"a" * pad + good
+        if (data[4096] & 0xC0) == 0x80:  # a continuation byte: the head cuts a character
+            return data
+    raise AssertionError("no padding splits a character at byte 4096")  # pragma: no cover
+
+
+def test_broken_bytes_in_the_head_count_against_the_whole_input():
+    share = Decode.defaults()["max_invalid_utf8"]
+    results = {}
+    for broken in range(40, 70):
+        data = with_broken_head(broken)
+        allowed = int(len(data) * share)
+        try:
+            text, report = decode(data)
+            results[broken] = report.facts["encoding"] == "utf-8" and text.count("\ufffd") == broken
+        except NotText:
+            results[broken] = False
+        assert results[broken] == (broken <= allowed), (broken, allowed)
+    assert True in results.values() and False in results.values()  # both sides of the limit were tried
 
 
 def test_empty_input_is_empty_text():
