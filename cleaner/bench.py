@@ -94,7 +94,7 @@ def build_corpus(target: Path, size_mb: float, seed: int = 1) -> tuple[int, int]
                 import opencc
 
                 to_traditional = opencc.OpenCC("s2tw")
-            data = to_traditional.convert(base).encode("big5", errors="replace")
+            data = to_traditional.convert(base).encode("big5")
         else:
             parts = rng.sample(texts, 3)
             body = "".join(f"篇{i}：{p.lstrip()}\n\n" for i, p in enumerate(parts, 1))

@@ -270,7 +270,7 @@ class Script(Filter):
                 return edits
         old_lines = old.split("\n")
         new_lines = new.split("\n")
-        if len(old_lines) != len(new_lines):  # pragma: no cover - OpenCC keeps line breaks
+        if len(old_lines) != len(new_lines):  # (OpenCC keeps line breaks; a converter that did not)
             return [(0, len(old), old, new)]
         edits = []
         pos = 0
@@ -288,9 +288,18 @@ _DIFFERENT = re.compile(b"[^\x00]+")
 _SPAN = re.Match.span
 
 
+_BLOCK = 1 << 20
+"""Characters compared at a time: the comparison's working copies (about six times the
+block) stay small whatever the size of the text."""
+
+
 def _runs(a: str, b: str, offset: int) -> list[RawEdit]:
     """Runs of differing characters of two strings of the same length, as edits."""
-    return [(offset + s, offset + e, a[s:e], b[s:e]) for s, e in map(_SPAN, _DIFFERENT.finditer(_difference(a, b)))]
+    if len(a) <= _BLOCK:
+        mask = _difference(a, b)
+    else:
+        mask = b"".join([_difference(a[i : i + _BLOCK], b[i : i + _BLOCK]) for i in range(0, len(a), _BLOCK)])
+    return [(offset + s, offset + e, a[s:e], b[s:e]) for s, e in map(_SPAN, _DIFFERENT.finditer(mask))]
 
 
 def _difference(a: str, b: str) -> bytes:

@@ -201,3 +201,19 @@ def test_edits_are_those_of_each_line(lines, audit):
             want += _runs_one_by_one(a, b, pos) if audit == "run" and len(a) == len(b) else [(pos, pos + len(a), a, b)]
         pos += len(a) + 1
     assert build(NAME, audit=audit)._edits(old, new) == want
+
+
+def test_edits_when_the_line_breaks_moved():
+    flt = build(NAME)
+    # same length, but a line break appears: one edit for the whole text
+    assert flt._edits("ab", "a\n") == [(0, 2, "ab", "a\n")]
+    # same length, a line break moved: line by line, whole lines as they changed length
+    assert flt._edits("a\nb", "ab\n") == [(0, 1, "a", "ab"), (2, 3, "b", "")]
+
+
+def test_runs_of_a_text_longer_than_a_block(monkeypatch):
+    from cleaner.filters import script
+
+    monkeypatch.setattr(script, "_BLOCK", 4)
+    a, b = "們們a們們們們a後", "们们a们们們们a后"
+    assert script._runs(a, b, 3) == _runs_one_by_one(a, b, 3)  # runs across the blocks' seams are whole
