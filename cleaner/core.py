@@ -213,9 +213,10 @@ LINE_BLOCK = 1 << 22
 """Characters per block for :func:`in_line_blocks` (about 8 MB of Chinese text in memory)."""
 
 
-def in_line_blocks(apply: Callable[[str, Report], str], text: str, report: Report) -> str:
+def in_line_blocks(apply: Callable[[str, Report], str], text: str, report: Report, block: int | None = None) -> str:
     """Run ``apply`` (a filter's work on whole text) over ``text`` one block of whole
-    lines at a time, when the text is longer than :data:`LINE_BLOCK` characters.
+    lines at a time, when the text is longer than ``block`` characters (by default
+    :data:`LINE_BLOCK`; smaller for a filter that makes an edit every few characters).
 
     For filters whose every rule looks no further than the line it is on: the result
     and the reported edits are those of one call on the whole text, but the working
@@ -223,13 +224,14 @@ def in_line_blocks(apply: Callable[[str, Report], str], text: str, report: Repor
     a huge input does not cost several times its size in memory. A text no block
     changes is handed back itself.
     """
-    if len(text) <= LINE_BLOCK:
+    size_limit = LINE_BLOCK if block is None else block
+    if len(text) <= size_limit:
         return apply(text, report)
     pieces: list[str] = []
     changed = False
     start, size = 0, len(text)
     while start < size:
-        cut = text.find("\n", start + LINE_BLOCK)
+        cut = text.find("\n", start + size_limit)
         end = size if cut < 0 else cut + 1
         block = text[start:end]
         found: list[RawEdit] = []

@@ -35,11 +35,12 @@ import sys
 from operator import itemgetter
 from typing import Any
 
-from cleaner.core import HAN_RANGES, Filter, Option, RawEdit, Report
+from cleaner.core import HAN_RANGES, Filter, Option, RawEdit, Report, in_line_blocks
 
 TO_SIMPLIFIED = ("t2s", "tw2s", "tw2sp", "hk2s", "hk2sp")
 
 _HAN_RUN = re.compile(f"[{HAN_RANGES}]+")  # runs: counting them is ~5x faster than single characters
+_COUNT_BLOCK = 1 << 16  # characters counted at a time (the matches of one block in a list)
 
 # Every Han code point OpenCC's dictionaries can know about: CJK unified ideographs,
 # extension A, compatibility ideographs and the supplementary planes' extensions.
@@ -229,13 +230,16 @@ class Script(Filter):
 
     def traditional_share(self, text: str) -> float:
         """Share of Traditional-only characters among the Han characters of ``text``."""
+        # Counted a block at a time: in a Traditional text a third of the characters
+        # match, and a list of every match would cost many times the text.
         bmp, astral = self.traditional
-        trad = len(bmp.findall(text))
+        blocks = range(0, len(text), _COUNT_BLOCK)
+        trad = sum([len(bmp.findall(text, i, i + _COUNT_BLOCK)) for i in blocks])
         if astral is not None and _has_astral(text):
-            trad += len(astral.findall(text))
+            trad += sum([len(astral.findall(text, i, i + _COUNT_BLOCK)) for i in blocks])
         if not trad:
             return 0.0
-        han = sum(map(len, _HAN_RUN.findall(text)))
+        han = sum([sum(map(len, _HAN_RUN.findall(text, i, i + _COUNT_BLOCK))) for i in blocks])
         return trad / han if han else 0.0
 
     def apply(self, text: str, report: Report) -> str:
@@ -250,6 +254,12 @@ class Script(Filter):
                         f"below the {self.threshold:.0%} that converts it) and was left as it is"
                     )
                 return text
+        # Converting is line by line in effect (no dictionary phrase holds a line
+        # break): a huge text goes a block of lines at a time, so that its edits (one
+        # in every few characters of a Traditional text) never all sit in memory.
+        return in_line_blocks(self._convert, text, report, block=CONVERT_BLOCK)
+
+    def _convert(self, text: str, report: Report) -> str:
         converted = self.converter.convert(text)
         if converted == text:
             return text
@@ -287,6 +297,10 @@ class Script(Filter):
 _DIFFERENT = re.compile(b"[^\x00]+")
 _SPAN = re.Match.span
 
+
+CONVERT_BLOCK = 1 << 18
+"""Characters converted at a time (in whole lines): a Traditional text has an edit
+every five or six characters, so a block's edits are about 20 MB."""
 
 _BLOCK = 1 << 20
 """Characters compared at a time: the comparison's working copies (about six times the

@@ -217,3 +217,30 @@ def test_runs_of_a_text_longer_than_a_block(monkeypatch):
     monkeypatch.setattr(script, "_BLOCK", 4)
     a, b = "們們a們們們們a後", "们们a们们們们a后"
     assert script._runs(a, b, 3) == _runs_one_by_one(a, b, 3)  # runs across the blocks' seams are whole
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["們", "后", "發展", "頭髮", "乾隆", "这", "\n", "a"]), max_size=40).map("".join))
+def test_a_huge_text_block_by_block_is_the_same_as_at_once(text):
+    from cleaner.filters import script
+
+    flt = build(NAME, mode="always")
+    whole, whole_report = run(flt, text)
+    saved = script.CONVERT_BLOCK
+    script.CONVERT_BLOCK = 3
+    try:
+        blocks, blocks_report = run(flt, text)
+    finally:
+        script.CONVERT_BLOCK = saved
+    assert blocks == whole
+    assert [tuple(e) for e in blocks_report.edits] == [tuple(e) for e in whole_report.edits]
+
+
+def test_the_share_is_counted_block_by_block_exactly(monkeypatch):
+    from cleaner.filters import script
+
+    text = ("堅持黨管人才，构建人才工作大格局。𠀀" * 7 + "\n") * 5
+    flt = build(NAME)
+    whole = flt.traditional_share(text)
+    monkeypatch.setattr(script, "_COUNT_BLOCK", 5)  # blocks that cut runs of Han characters
+    assert flt.traditional_share(text) == whole > 0
