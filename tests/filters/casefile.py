@@ -118,6 +118,11 @@ def replay(text: str, edits: Any, *, ordered: bool = True) -> str:
     return "".join(parts) + text[pos:]
 
 
+def spans(report: Report) -> list[tuple[int, int, str, str]]:
+    """A report's edits as ``(start, end, old, new)``, for comparing with a list."""
+    return [(e.start, e.end, e.old, e.new) for e in report.edits]
+
+
 def han(text: str) -> collections.Counter[str]:
     return collections.Counter(HAN.findall(text))
 

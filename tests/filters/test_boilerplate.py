@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.filters.casefile import build, case_tests, check_han_accounted, check_stable, run
+from tests.filters.casefile import build, case_tests, check_han_accounted, check_stable, run, spans
 
 NAME = "boilerplate"
 SEEDS = Path(__file__).resolve().parents[2] / "samples"  # the seed documents, as bundled
@@ -25,7 +25,7 @@ def test_each_removed_line_is_one_edit_with_its_newline():
     assert out == "标题\n正文。\n\n"
     first = text.index("添加")
     second = text.index("关注")
-    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+    assert spans(report) == [
         (first, second, "添加客服微信：abc123，领取会员\n", ""),
         (second, len(text), "关注公众号：笔杆子，免费下载\n", ""),
     ]

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.filters.markers import TRUNCATED
-from tests.filters.casefile import build, case_tests, check_han_accounted, check_stable, han, replay, run
+from tests.filters.casefile import build, case_tests, check_han_accounted, check_stable, han, replay, run, spans
 
 NAME = "markers"
 SEEDS = Path(__file__).resolve().parents[2] / "samples"  # the seed documents, as bundled
@@ -47,7 +47,7 @@ def test_spans_point_into_the_received_text():
     text = "局D组班##paidbegin##子成员\n##paidend##\n尾"
     out, report = run(build(NAME), text)
     assert out == "局D组班子成员\n尾"
-    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+    assert spans(report) == [
         (4, 17, "##paidbegin##", ""),
         (21, 33, "##paidend##\n", ""),
     ]

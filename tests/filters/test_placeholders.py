@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cleaner.core import Report
 from cleaner.filters.placeholders import DEFAULT_EXCEPTIONS, Placeholders
-from tests.filters.casefile import HAN, ROOT, build, case_tests, check_stable, replay, run
+from tests.filters.casefile import HAN, ROOT, build, case_tests, check_stable, replay, run, spans
 
 NAME = "placeholders"
 
@@ -32,7 +32,7 @@ def test_length_survives_and_spans_are_reported():
     out, report = run(flt, text)
     assert out == "共计XX人，XX县X.XX万株，20XX年"
     assert len(out) == len(text)
-    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+    assert spans(report) == [
         (2, 4, "xx", "XX"),
         (6, 8, "**", "XX"),
         (9, 13, "x.xx", "X.XX"),
@@ -86,7 +86,7 @@ def test_dots_stay_and_every_run_is_reported_with_its_span():
     text = "x.x万，xx.x，＊＊.×，X.x，XX.XX"
     out, report = run(flt, text)
     assert out == "X.X万，XX.X，XX.X，X.X，XX.XX"
-    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+    assert spans(report) == [
         (0, 3, "x.x", "X.X"),
         (5, 9, "xx.x", "XX.X"),
         (10, 14, "＊＊.×", "XX.X"),

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cleaner.core import HAN_RANGES
 from cleaner.profile import load_profile
-from tests.filters.casefile import HAN, build, case_tests, check_han_accounted, check_stable, default_options, replay, run
+from tests.filters.casefile import HAN, build, case_tests, check_han_accounted, check_stable, default_options, replay, run, spans
 
 NAME = "punctuation"
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
@@ -34,7 +34,7 @@ def test_spans_are_in_the_received_text_and_in_order():
     text = "８％的人(一),他说\"好\", 然后."
     out, report = run(flt, text)
     assert out == "8%的人（一），他说“好”，然后。"
-    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+    assert spans(report) == [
         (0, 2, "８％", "8%"),
         (4, 5, "(", "（"),
         (6, 7, ")", "）"),
@@ -213,7 +213,7 @@ def _both_ways(text, **options):
     results = []
     for flt in (build(NAME, **options), plain):
         out, report = run(flt, text)
-        results.append((out, [(e.start, e.end, e.old, e.new) for e in report.edits]))
+        results.append((out, spans(report)))
     return results
 
 

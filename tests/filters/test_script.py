@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cleaner.filters.script import traditional_characters
-from tests.filters.casefile import HAN, build, case_tests, replay, run
+from tests.filters.casefile import HAN, build, case_tests, replay, run, spans
 
 NAME = "script"
 GOLD = Path(__file__).resolve().parents[1] / "data" / "gold"
@@ -84,14 +84,14 @@ def test_never_mode_does_not_build_anything():
 def test_edits_per_run():
     out, report = run(build(NAME), "這裏的人們發展")
     assert out == "这里的人们发展"
-    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [(0, 2, "這裏", "这里"), (4, 6, "們發", "们发")]
+    assert spans(report) == [(0, 2, "這裏", "这里"), (4, 6, "們發", "们发")]
 
 
 def test_edits_per_line():
     text = "這裏的人們\n简体\n後來"
     out, report = run(build(NAME, audit="line"), text)
     assert out == "这里的人们\n简体\n后来"
-    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [(0, 5, "這裏的人們", "这里的人们"), (9, 11, "後來", "后来")]
+    assert spans(report) == [(0, 5, "這裏的人們", "这里的人们"), (9, 11, "後來", "后来")]
 
 
 def test_partly_traditional_text_warns_and_stays():

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cleaner.core import Report
 from cleaner.filters.whitespace import DEFAULT_SPACES
 from cleaner.profile import ProfileError, load_profile
-from tests.filters.casefile import build, case_tests, check_han_accounted, check_stable, replay, run
+from tests.filters.casefile import build, case_tests, check_han_accounted, check_stable, replay, run, spans
 
 NAME = "whitespace"
 
@@ -25,7 +25,7 @@ def test_spans_are_in_the_received_text():
     text = "\u3000\u3000近年来 ，我局  引入 VR 技术\t\nHello   world "
     out, report = run(flt, text)
     assert out == "近年来，我局引入VR技术\nHello world"
-    assert [(e.start, e.end, e.old, e.new) for e in report.edits] == [
+    assert spans(report) == [
         (0, 2, "\u3000\u3000", ""),
         (5, 6, " ", ""),
         (9, 11, "  ", ""),
