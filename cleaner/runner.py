@@ -83,6 +83,10 @@ class Task:
     old_folders: tuple[str, ...] = ()
     """Other folders an earlier run may have left its documents in (:func:`old_part_folders`)."""
 
+    @property
+    def part_folder(self) -> str:
+        return self.folder or _spec_folder(self.rel)
+
 
 @dataclass
 class Outcome:
@@ -271,16 +275,11 @@ def part_folders(rels: list[str]) -> dict[str, str]:
     (Sets of names only, and only the exceptions kept: a run over a million files
     plans this in little memory.)"""
     names = set(map(_fold, rels))
-    folders: set[str] = set()  # every folder that holds an input
-    for key in names:
-        cut = key.rfind("/")
-        while cut > 0 and key[:cut] not in folders:
-            folders.add(key[:cut])
-            cut = key.rfind("/", 0, cut)
+    folders = _folders_holding(names)
+    usual_keys = [_fold(_spec_folder(rel)) for rel in rels]
     usual: set[str] = set()
     shared: set[str] = set()
-    for rel in rels:
-        key = _fold(_spec_folder(rel))
+    for key in usual_keys:
         if key in usual:
             shared.add(key)
         usual.add(key)
@@ -289,8 +288,7 @@ def part_folders(rels: list[str]) -> dict[str, str]:
         return key in names or key in folders or key in _RESERVED_KEYS
 
     moved: dict[str, str] = {}
-    for rel in rels:
-        key = _fold(_spec_folder(rel))
+    for rel, key in zip(rels, usual_keys):
         if key in shared or claimed(key):
             stem = rel + ".d"
             while claimed(_fold(stem)) or _fold(stem) in usual:
@@ -298,6 +296,17 @@ def part_folders(rels: list[str]) -> dict[str, str]:
             moved[rel] = stem
             usual.add(_fold(stem))  # (no later input takes it)
     return moved
+
+
+def _folders_holding(paths: set[str]) -> set[str]:
+    """Every folder that holds one of ``paths`` (``a`` and ``a/b`` for ``a/b/c.txt``)."""
+    folders: set[str] = set()
+    for path in paths:
+        cut = path.rfind("/")
+        while cut > 0 and path[:cut] not in folders:
+            folders.add(path[:cut])
+            cut = path.rfind("/", 0, cut)
+    return folders
 
 
 def part_folder(rel: str, moved: dict[str, str]) -> str:
@@ -310,13 +319,8 @@ def old_part_folders(out_dir: Path, rels: list[str], moved: dict[str, str]) -> d
     the folders under OUT where that run may have put an input's documents (its usual
     folder, or its name plus ``.d``) that this run gives to nothing else. What is left
     there is stale; the input's rerun clears it. Only folders that exist are listed."""
-    used = set(map(_fold, rels)) | _RESERVED_KEYS
-    for rel in rels:
-        used.add(_fold(part_folder(rel, moved)))
-        cut = rel.rfind("/")
-        while cut > 0 and _fold(rel[:cut]) not in used:
-            used.add(_fold(rel[:cut]))
-            cut = rel.rfind("/", 0, cut)
+    names = set(map(_fold, rels))
+    used = names | _folders_holding(names) | _RESERVED_KEYS | {_fold(part_folder(rel, moved)) for rel in rels}
     listed: dict[str, set[str]] = {}  # the folders in each folder of OUT, one listing each
 
     def is_folder(path: str) -> bool:
@@ -453,7 +457,7 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
         audit.discard()
         raise
     try:
-        write_segments(out_dir, task.rel, result, record, prune=task.prune, folder=task.folder, old_folders=task.old_folders)
+        write_segments(out_dir, task.rel, result, record, task.part_folder, (task.part_folder, *task.old_folders) if task.prune else ())
     except OSError as exc:
         audit.discard()
         record.update(status="error", error=f"cannot write output: {exc.strerror or exc}", segments=[])
@@ -600,20 +604,15 @@ def audit_writer(out: TextIO, head: str) -> EditSink:
     return sink
 
 
-def write_segments(
-    out_dir: Path,
-    rel: str,
-    result: Result,
-    record: dict[str, Any],
-    prune: bool = True,
-    folder: str | None = None,
-    old_folders: tuple[str, ...] = (),
-) -> None:
+def write_segments(out_dir: Path, rel: str, result: Result, record: dict[str, Any], folder: str, stale: tuple[str, ...]) -> None:
+    """Write the segments (several go to ``folder``); then clear what an earlier run left
+    for this input: its single file and the documents in the ``stale`` folders, but for
+    what was just written (no ``stale`` folders: nothing to look for)."""
     paths = output_paths(rel, len(result.segments), folder)
     for seg, relpath in zip(result.segments, paths):
         atomic_write(os.path.join(out_dir, relpath), seg.text.encode("utf-8"))
-    if prune:
-        _remove_stale(out_dir, rel, paths, (folder or _spec_folder(rel), *old_folders))
+    if stale:
+        _remove_stale(out_dir, rel, paths, stale)
     record.update(
         encoding=result.encoding,
         collection_title=result.collection_title,
@@ -836,7 +835,7 @@ def run(
     if text_files and done:
         # A record of an earlier run whose documents sit elsewhere than this run puts
         # them (the inputs beside it changed) is redone, not trusted.
-        here = {task.rel: task.folder or _spec_folder(task.rel) for task in tasks if task.rel in done}
+        here = {task.rel: task.part_folder for task in tasks if task.rel in done}
         done = {rel: rec for rel, rec in done.items() if rel not in here or _placed_as_now(rec, here[rel])}
     summary = RunSummary(inputs=len(tasks))
     if on_start:
