@@ -233,18 +233,18 @@ def in_line_blocks(apply: Callable[[str, Report], str], text: str, report: Repor
     while start < size:
         cut = text.find("\n", start + size_limit)
         end = size if cut < 0 else cut + 1
-        block = text[start:end]
+        piece = text[start:end]
         found: list[RawEdit] = []
         sub = Report(lambda name, segment, edits: found.extend(edits))
         sub.filter = report.filter
-        out = apply(block, sub)
+        out = apply(piece, sub)
         sub.flush()
         if found:
             report.add([(s + start, e + start, old, new) for s, e, old, new in found])
         for message in sub.warnings:
             report.warn(message)
         report.facts.update(sub.facts)
-        changed = changed or out != block
+        changed = changed or out != piece
         pieces.append(out)
         start = end
     return "".join(pieces) if changed else text

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cleaner.core import Edit, EditSink, Filter, Report, Segment, Splitter
+from cleaner.core import Edit, EditSink, Filter, Report, Segment, Splitter, apply_edits
 from cleaner.filters import filter_class
 from cleaner.filters.decode import Decode, NotText
 from cleaner.profile import Profile, load_profile
@@ -204,32 +204,22 @@ def layout(text: str, report: Report) -> str:
         line = text.rfind("\n") + 1
         if not starts or starts[-1] != line:
             starts.append(line)
-    removals: list[tuple[int, int, str, str]] = []
-    if starts:
-        for start in starts:
-            end = text.find("\n", start)
-            end = n if end < 0 else end
-            line = text[start:end]
-            content = line.strip(space)
-            if not content:  # a blank line goes with its line break (the last has none)
-                if end < n or line:
-                    removals.append((start, min(end + 1, n), text[start : end + 1], ""))
-                continue
-            lead = len(line) - len(line.lstrip(space))
-            if lead:
-                removals.append((start, start + lead, line[:lead], ""))
-            trail = len(line) - len(line.rstrip(space))
-            if trail:
-                removals.append((end - trail, end, line[len(line) - trail :], ""))
-    if removals:
-        report.add(removals)
-        parts = []
-        kept = 0
-        for start, end, _, _ in removals:
-            parts.append(text[kept:start])
-            kept = end
-        parts.append(text[kept:])
-        text = "".join(parts)
+    removals: list[tuple[int, int, str]] = []
+    for start in starts:
+        end = text.find("\n", start)
+        end = n if end < 0 else end
+        line = text[start:end]
+        if not line.strip(space):  # a blank line goes with its line break (the last has none)
+            if end < n or line:
+                removals.append((start, min(end + 1, n), ""))
+            continue
+        lead = len(line) - len(line.lstrip(space))
+        if lead:
+            removals.append((start, start + lead, ""))
+        trail = len(line) - len(line.rstrip(space))
+        if trail:
+            removals.append((end - trail, end, ""))
+    text = apply_edits(text, removals, report)
     if text and not text.endswith("\n"):
         text += "\n"
     return text
