@@ -3,9 +3,10 @@
 Builds a corpus from ``samples/``: ``varied`` (the default) with variation (the seeds as
 they are, re-encoded to GB18030 and UTF-16, with CRLF line ends, re-wrapped as PDF dumps
 at several widths, made Traditional in Big5, and assembled into compilations);
-``seeds`` the seed files copied as they are. Then it times ``cleaner run CORPUS OUT --jobs N`` for one worker and for all
-cores as a whole process, from the outside (interpreter start, imports, reading and
-writing every file, manifest and audit), and prints throughput (MB/s of input),
+``seeds`` the seed files copied as they are. Then it times ``cleaner run CORPUS OUT
+--jobs N`` for one worker and for all cores as a whole process, from the outside
+(interpreter start, imports, reading and writing every file, manifest and audit), and
+prints throughput (MB/s of input),
 documents/s and peak memory, plus the time spent in each filter (measured in this
 process on a sample of the corpus). ``--compare-clean-text`` times clean-text
 (whitespace normalization only) on the same corpus doing the same kind of job (read
@@ -60,12 +61,24 @@ def rewrap(paragraphs: list[str], width: int, blank_lines: bool, page_lines: int
     return sep.join(out) + "\n"
 
 
-def build_corpus(target: Path, size_mb: float, seed: int = 1) -> tuple[int, int]:
-    """Write at least ``size_mb`` MB of varied input under ``target``; return (files, bytes)."""
-    rng = random.Random(seed)
+def _seed_paths() -> list[Path]:
     seeds = sorted(SAMPLES.glob("*.txt"))
     if not seeds:
         raise SystemExit(f"no samples in {SAMPLES}: run the benchmark from a source checkout, or pass --corpus")
+    return seeds
+
+
+def _write(target: Path, name: str, n: int, data: bytes) -> None:
+    """The ``n``-th file of a corpus, a thousand to a folder."""
+    path = target / f"{n // 1000:03d}" / name
+    path.parent.mkdir(exist_ok=True)
+    path.write_bytes(data)
+
+
+def build_corpus(target: Path, size_mb: float, seed: int = 1) -> tuple[int, int]:
+    """Write at least ``size_mb`` MB of varied input under ``target``; return (files, bytes)."""
+    rng = random.Random(seed)
+    seeds = _seed_paths()
     texts = [p.read_text(encoding="utf-8") for p in seeds]
     paragraphs = [line for t in texts for line in t.splitlines() if len(line) > 30 and "##" not in line and "哒哒" not in line]
     target.mkdir(parents=True, exist_ok=True)
@@ -99,9 +112,7 @@ def build_corpus(target: Path, size_mb: float, seed: int = 1) -> tuple[int, int]
             parts = rng.sample(texts, 3)
             body = "".join(f"篇{i}：{p.lstrip()}\n\n" for i, p in enumerate(parts, 1))
             data = f"人才工作材料汇编（{len(parts)}篇）\n{body}".encode("utf-8")
-        path = target / f"{n // 1000:03d}" / f"{n:06d}.txt"
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(data)
+        _write(target, f"{n:06d}.txt", n, data)
         total += len(data)
         files += 1
         n += 1
@@ -110,18 +121,14 @@ def build_corpus(target: Path, size_mb: float, seed: int = 1) -> tuple[int, int]
 
 def build_seed_copies(target: Path, size_mb: float) -> tuple[int, int]:
     """Copy the seed files as they are until the folder holds ``size_mb`` MB."""
-    seeds = sorted(SAMPLES.glob("*.txt"))
-    if not seeds:
-        raise SystemExit(f"no samples in {SAMPLES}: run the benchmark from a source checkout, or pass --corpus")
+    seeds = _seed_paths()
     datas = [(p.name, p.read_bytes()) for p in seeds]
     target.mkdir(parents=True, exist_ok=True)
     total = files = 0
     goal = int(size_mb * 1_000_000)
     while total < goal:
         name, data = datas[files % len(datas)]
-        path = target / f"{files // 1000:03d}" / f"{files:06d}_{name}"
-        path.parent.mkdir(exist_ok=True)
-        path.write_bytes(data)
+        _write(target, f"{files:06d}_{name}", files, data)
         total += len(data)
         files += 1
     return files, total
