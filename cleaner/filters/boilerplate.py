@@ -224,6 +224,7 @@ class Boilerplate(Filter):
         self.max_chars = cfg["max_line_chars"]
         self.edge_score = cfg["edge_score"]
         self.middle_score = cfg["middle_score"]
+        self.least_score = min(self.edge_score, self.middle_score)  # what a line must score to go anywhere
         self.min_density = cfg["min_density"]
         self.head_lines = cfg["head_lines"]
         self.tail_lines = cfg["tail_lines"]
@@ -241,7 +242,7 @@ class Boilerplate(Filter):
             return 0
         found = {m.group().casefold() for m in self.words.finditer(line)}
         score = sum(self.weights.get(w, 0) for w in found)
-        if score < min(self.edge_score, self.middle_score):
+        if score < self.least_score:
             return 0
         if score * 100 < self.min_density * chars:
             return 0  # a few such words in a long sentence: content that mentions them
@@ -288,7 +289,7 @@ class Boilerplate(Filter):
                 pos = end + 1
             return lines
         info = self.trigger_info
-        least = min(self.edge_score, self.middle_score)
+        least = self.least_score
         start = end = -1
         seen: set[str] = set()
         score = 0

@@ -38,7 +38,7 @@ from typing import Any, Iterator
 
 import regex
 
-from cleaner.core import Option, Report, Splitter
+from cleaner.core import Option, Report, Splitter, contains
 from cleaner.core import Segment as Piece
 
 NUMBER = r"(?P<num>[0-9]{1,3}|[一二三四五六七八九十百零〇两]{1,5})"
@@ -265,11 +265,6 @@ def _positions(text: str, needle: str, start: int = 0) -> Iterator[int]:
         i = text.find(first, i + 1)
 
 
-def _holds(text: str, needle: str) -> bool:
-    """``needle in text``, found as :func:`_positions` finds it."""
-    return next(_positions(text, needle), -1) >= 0
-
-
 def _lines_holding(text: str, title: str, after: int) -> list[int]:
     r"""Starts of the lines after position ``after`` (a line feed at or after it) that
     hold ``title`` alone, within white space: the matches of
@@ -476,7 +471,7 @@ class Segment(Splitter):
     def _may_hold_delimiters(self, text: str) -> bool:
         """False when ``text`` surely holds no delimiter: it has none of the needles."""
         needles = self.delimiter_needles
-        return self.delimiter_at is not None and (needles is None or any(_holds(text, n) for n in needles))
+        return self.delimiter_at is not None and (needles is None or any(contains(text, n) for n in needles))
 
     def _may_split_weakly(self, text: str) -> bool:
         """False when ``text`` surely has no weak boundary (no run of blank lines, and

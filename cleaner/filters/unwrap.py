@@ -415,12 +415,9 @@ class Unwrap(Filter):
 
     # -- measuring ---------------------------------------------------------------------
 
-    def closes(self, line: str) -> bool:
-        """Whether a (stripped) line ends a sentence."""
-        return line.rstrip(self.closers)[-1:] in self.enders
-
     def closings(self, texts: Sequence[str]) -> list[bool]:
-        """:meth:`closes` for each of ``texts`` (one C-level pass, no Python loop)."""
+        """For each of ``texts`` (stripped lines), whether it ends a sentence: its last
+        character before any closing quotes or brackets is an ender (one C-level pass)."""
         return list(map(self.enders.__contains__, map(_LAST, map(str.rstrip, texts, repeat(self.closers)))))
 
     def clearly_unwrapped(self, lines: Sequence[str]) -> bool:
@@ -429,10 +426,7 @@ class Unwrap(Filter):
         all lines as the bound on the count of the lines it judges (the long lines are
         all among those; a line that long is no page number or running header). Clean
         text (one paragraph per line) stops here after its first few long lines."""
-        needed = int(self.max_over * len(lines)) + 1  # more than max_over of them
-        if needed == 1:  # (a short text) any one will do: the longest line
-            return len(max(lines, key=len).strip()) > self.longest or self._long_lines(lines, 1)
-        return self._long_lines(lines, needed)
+        return self._long_lines(lines, int(self.max_over * len(lines)) + 1)  # more than max_over of them
 
     def _long_lines(self, lines: Sequence[str], needed: int) -> bool:
         """Whether at least ``needed`` of ``lines`` are longer than any wrap width."""
@@ -708,19 +702,16 @@ class Unwrap(Filter):
         self,
         texts: list[str],
         shape: Shape,
-        blank_gap: list[bool] | None = None,
-        page_start: list[bool] | None = None,
-        numbered: list[bool] | None = None,
+        blank_gap: list[bool] | None,
+        page_start: list[bool],
+        numbered: list[bool],
     ) -> list[bool]:
         """For each line of a wrapped text, whether a paragraph starts there.
-        ``blank_gap``: a blank line before the line ends a paragraph; ``page_start``:
-        the line starts a page (a title there is told by having no punctuation);
-        ``numbered``: the line starts like a numbered heading (see :meth:`numbered`)."""
+        ``blank_gap``: a blank line before the line ends a paragraph (None: blank lines
+        say nothing); ``page_start``: the line starts a page (a title there is told by
+        having no punctuation); ``numbered``: the line starts like a numbered heading
+        (see :meth:`numbered`)."""
         n = len(texts)
-        if page_start is None:
-            page_start = [False] * n
-        if numbered is None:
-            numbered = self.numbered(texts)
         values, unit, full = shape.values, shape.unit, shape.width
         first = full - self.indent * unit  # the room on a paragraph's first line
         short = self.short_margin * unit
