@@ -27,6 +27,7 @@ and already in NFC is returned as it is after one scan.
 """
 from __future__ import annotations
 
+import functools
 import html
 import re
 import sys
@@ -126,6 +127,7 @@ FB40-FB41 FB43-FB44 FB46-FB4E FE20-FE2F
 to the full check."""
 
 
+@functools.lru_cache(maxsize=None)
 def _nfc_suspects() -> str | None:
     """The suspects as a regex class body, or None when the table does not fit the
     ``unicodedata`` at hand."""

@@ -120,6 +120,8 @@ class Placeholders(Filter):
         self._body = body.replace("{exceptions}", excepted)
         self._ph = ph
         self._pattern = re.compile(ph + self._body)
+        self._grouped = self._pattern.groups > 0
+        """An exception with groups of its own: ``split`` would hand those back too."""
         self._patterns: dict[str, re.Pattern[str]] = {}
         self._sep = next(c for c in map(chr, range(10, 0x110000)) if c not in chars and c not in (".", self._mark))
         """Joins the runs for one translate: a character no run holds and none becomes."""
@@ -141,12 +143,10 @@ class Placeholders(Filter):
         if not any(map(holds, self._trigger_chars)):
             return text
         present = "".join(filter(holds, self._chars))
-        if self._exceptions is not None or len(text) > LINE_BLOCK:
+        if self._exceptions is not None or self._grouped or len(text) > LINE_BLOCK:
             # (a huge text: the lists below would cost several times its size)
             return self._apply_each(text, report)
         pattern = self._for(present)
-        if pattern.groups != 1:  # an exception with groups of its own
-            return self._apply_each(text, report)
         # split (in C) gives the text between runs and the runs, alternately; the
         # rest works on whole lists in C too, with no Python code per run: the new
         # runs, the spans (running sums of the lengths) and the edits (the runs that

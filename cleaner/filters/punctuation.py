@@ -161,8 +161,8 @@ class Punctuation(Filter):
         # Option values that make the early stages feed each other (fold ``：`` or
         # ``．`` that are number marks too, or fold into ``( ) " '``) take the plain
         # stage-by-stage path; the defaults never do.
-        self._fold_numbers = any(c in self._number_chars for c in fold_chars)
-        self._fold_pairs = any(_halfwidth(c) in self._pair_chars for c in fold_chars)
+        fold_numbers = any(c in self._number_chars for c in fold_chars)
+        fold_pairs = any(_halfwidth(c) in self._pair_chars for c in fold_chars)
 
         # context classes ---------------------------------------------------------------
         han = HAN_RANGES
@@ -234,8 +234,8 @@ class Punctuation(Filter):
         made |= set("（）" if cfg["parentheses"] else "") | set("“”‘’" if cfg["quotes"] else "")
         self._simple = not (
             any(c in early_first for c in dots)
-            or self._fold_numbers
-            or self._fold_pairs
+            or fold_numbers
+            or fold_pairs
             or any(c in made or c == "." for c in dots)
             or any((c in ph) != (_halfwidth(c) in ph) for c in fold_chars)
             or any(c in ph for c in "（）“”‘’")

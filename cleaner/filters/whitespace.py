@@ -89,15 +89,15 @@ class Whitespace(Filter):
         # "{first}" is the first space: the class, or " " for a text that can hold no
         # other space (see apply), which re looks for several times faster.
         sp = f"[{spaces}]"
-        self._sorted = (
+        sorted_pattern = (
             f"({{first}}(?:"
             f"(?:(?:(?<![^\\n]{sp})|(?<=[{chinese}]{sp})){sp}*+|{sp}*+(?:(?![^\\n])|(?=[{chinese}])))(?P<drop>)"
             f"|(?:(?<=[{shared}]{sp}){sp}*+|{sp}*+(?=[{shared}]))(?P<shared>)"
             f"|{sp}++|(?<=[^ ])"
             f"))"
         )
-        self._by_class = re.compile(self._sorted.replace("{first}", sp, 1))
-        self._by_space = re.compile(self._sorted.replace("{first}", " ", 1))
+        self._by_class = re.compile(sorted_pattern.replace("{first}", sp, 1))
+        self._by_space = re.compile(sorted_pattern.replace("{first}", " ", 1))
         # With the default spaces, every space but the ASCII one is unprintable (TAB,
         # NBSP, U+3000 and the other Unicode spaces): a text that is printable apart
         # from its line breaks holds no space but " ".
