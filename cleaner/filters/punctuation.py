@@ -689,9 +689,8 @@ class Punctuation(Filter):
         The usual text has straight parentheses only, as pairs ``(...)`` each on one
         line with no bracket inside, and Chinese: the stack pairs each such pair, the
         pair converts, and nothing straight is left on the line, so every one of them
-        converts; that is checked for all of them at once, in C. Otherwise the usual
-        line, with straight parentheses only, is worked out from ``at`` without copying
-        it, and any other line by ``_pair_line``."""
+        converts; that is checked for all of them at once, in C. Otherwise each line
+        that holds one goes to ``_pair_line``."""
         m = len(at) // 2
         if (
             m
@@ -713,46 +712,7 @@ class Punctuation(Filter):
                             zip(zip(opens, after, repeat("（")), zip(shuts, map(add, shuts, repeat(1)), repeat("）")))
                         )
                     )
-        edits: list[tuple[int, int, str]] = []
-        skip = self._skip
-        quoted = self._quotes
-        size = len(text)
-        k, n = 0, len(at)
-        while k < n:
-            p = at[k]
-            ls = text.rfind("\n", 0, p) + 1
-            le = text.find("\n", p)
-            if le < 0:
-                le = size
-            j = bisect_left(at, le, k + 1)
-            toks = at[k:j]
-            k = j
-            if (quoted and any(text[t] in "\"'" for t in toks)) or text.find("（", ls, le) >= 0 or text.find("）", ls, le) >= 0:
-                edits += self._pair_line(text, ls, le)
-                continue
-            found: list[tuple[int, int, str]] = []
-            stack: list[int] = []
-            lone: list[int] = []
-            for t in toks:
-                if text[t] == "(":
-                    stack.append(t)
-                elif stack:
-                    o = stack.pop()
-                    if self._pair_chinese(text, o, t):
-                        found.append((o, o + 1, "（"))
-                        found.append((t, t + 1, "）"))
-                else:
-                    lone.append(t)
-            for t in lone + stack:
-                if self._chinese_before(text, t, skip) or self._chinese_after(text, t, skip):
-                    found.append((t, t + 1, "（" if text[t] == "(" else "）"))
-            if found:
-                if len(found) < len(toks):  # some stay straight: the rounds decide
-                    edits += self._pair_rounds(text[ls:le], ls)
-                else:
-                    found.sort()
-                    edits += found
-        return edits
+        return self._pair_edits(text, _lines_at(text, at))
 
     def _pair_line(self, w: str, ls: int, le: int) -> list[tuple[int, int, str]]:
         """The brackets and quotes of the line ``w[ls:le]``. Converting one can make its
