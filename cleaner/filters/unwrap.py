@@ -181,10 +181,6 @@ class _Scan:
     """The decision, made without bare numbers and repeated short lines."""
     skipped: bool
     """Whether lines were left out of the decision."""
-    nonblank: list[int]
-    """Line indices of the non-blank lines."""
-    firsts: str | None
-    """The first characters of those lines (when a search needed them)."""
 
 
 class Unwrap(Filter):
@@ -531,7 +527,6 @@ class Unwrap(Filter):
         numbers: set[int] = set()
         bare: list[int] = []
         page_number, bare_number = self.page_number, self.bare_number
-        firsts = None
         if page_number is not None or bare_number is not None:
             # only lines whose first character can start a page number (or all lines,
             # for page number patterns of a profile's own)
@@ -567,7 +562,7 @@ class Unwrap(Filter):
             judged = self.shape(list(compress(texts, map(not_, map(skip.__contains__, content)))))
         else:
             judged = self.shape(texts)
-        return _Scan(lines, stripped, numbers, bare, content, texts, judged, bool(skip), nonblank, firsts)
+        return _Scan(lines, stripped, numbers, bare, content, texts, judged, bool(skip))
 
     def is_wrapped(self, text: str) -> bool:
         """Whether the filter would take ``text`` for a hard-wrapped dump."""
@@ -597,7 +592,7 @@ class Unwrap(Filter):
                 shape = shape.keep(keep)
         if len(content) < self.min_lines:
             return text
-        numbered = self._numbered_lines(scan, content, texts)
+        numbered = self.numbered(texts)
         changes, documents, result = self._changes(text, lines, content, texts, shape, sorted(artifacts), numbered)
         if self.is_wrapped(result):
             report.warn("text looks hard-wrapped, but joining its lines did not settle it; left as it is")
@@ -842,22 +837,6 @@ class Unwrap(Filter):
                 # closing punctuation); else it is a's tail
                 breaks[k] = closes[a] and not closes[b]
         return breaks
-
-    def _numbered_lines(self, scan: _Scan, content: list[int], texts: list[str]) -> list[bool]:
-        """:meth:`numbered` for the lines at ``content``, with the first characters of
-        the scan's non-blank lines."""
-        heading, n = self.heading, len(content)
-        if heading is None or self.heading_start is None:
-            return self.numbered(texts)
-        firsts = scan.firsts
-        if firsts is None:
-            firsts = "".join(map(_FIRST, map(scan.stripped.__getitem__, scan.nonblank)))
-        found = [False] * n
-        for i in map(scan.nonblank.__getitem__, map(_START, self.heading_start.finditer(firsts))):
-            k = bisect_left(content, i)
-            if k < n and content[k] == i and heading.match(texts[k]):
-                found[k] = True
-        return found
 
     def numbered(self, texts: Sequence[str]) -> list[bool]:
         """For each (stripped) line, whether it starts like a numbered heading or list
