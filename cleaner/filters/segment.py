@@ -147,10 +147,6 @@ def _required_strings(pattern: str) -> list[frozenset[str]]:
             options += item(op, av)
         return options
 
-    def best(options: list[frozenset[str]]) -> frozenset[str] | None:
-        # fewest strings, then the longest shortest one (a rarer string)
-        return min(options, key=lambda o: (len(o), -min(map(len, o))), default=None)
-
     def item(op: Any, av: Any) -> list[frozenset[str]]:
         if op is sre_c.IN:
             chars = [chr(a) for o, a in av if o is sre_c.LITERAL]
@@ -166,10 +162,10 @@ def _required_strings(pattern: str) -> list[frozenset[str]]:
         if op is sre_c.BRANCH:
             union: set[str] = set()
             for alt in av[1]:
-                found = best(sequence(alt))
-                if found is None:
+                options = sequence(alt)
+                if not options:
                     return []
-                union |= found
+                union |= _best(options)
             return [frozenset(union)]
         return []
 
@@ -230,6 +226,12 @@ def _within_a_line(pattern: str) -> bool:
     return sequence(tree.data)
 
 
+def _best(options: list[frozenset[str]]) -> frozenset[str]:
+    """The option to look for: the fewest strings, then the longest shortest one (a
+    rarer string)."""
+    return min(options, key=lambda o: (len(o), -min(map(len, o))))
+
+
 def _needles(patterns: list[str]) -> tuple[str, ...] | None:
     """Strings one of which every match of any of ``patterns`` holds, or None when a
     pattern shows none. Strings already chosen for a pattern serve the others."""
@@ -239,7 +241,7 @@ def _needles(patterns: list[str]) -> tuple[str, ...] | None:
         if not options:
             return None
         if not any(o <= chosen for o in options):
-            chosen |= min(options, key=lambda o: (len(o), -min(map(len, o))))
+            chosen |= _best(options)
     return tuple(sorted(chosen))
 
 
