@@ -177,7 +177,7 @@ def _tname(value: Any) -> str:
     )
 
 
-def _check_filter_options(source: str, fname: str, opts: Any, check_patterns: bool = True) -> None:
+def _check_filter_options(source: str, fname: str, opts: Any, check_patterns: bool) -> None:
     if fname not in FILTERS:
         raise ProfileError(source, f"filters.{fname}", f"unknown filter; filters: {', '.join(FILTERS)}")
     if not isinstance(opts, dict):
@@ -199,7 +199,7 @@ def _check_filter_options(source: str, fname: str, opts: Any, check_patterns: bo
             _check_value(source, where, option, value, check_patterns)
 
 
-def _check_value(source: str, where: str, option: Option, value: Any, check_patterns: bool = True) -> None:
+def _check_value(source: str, where: str, option: Option, value: Any, check_patterns: bool) -> None:
     def bad(msg: str | None = None) -> ProfileError:
         return ProfileError(source, where, msg or f"must be {option.describe_type()}, not {_tname(value)}")
 
@@ -247,7 +247,9 @@ def _check_value(source: str, where: str, option: Option, value: Any, check_patt
                         _check_regex(source, f"{here}.{col}" + (f"[{j}]" if isinstance(cval, list) else ""), pat, check_patterns)
 
 
-def _check_regex(source: str, where: str, pattern: str, check: bool = True) -> None:
+def _check_regex(source: str, where: str, pattern: str, check: bool) -> None:
+    """A pattern that does not compile is a profile error (when ``check``: the built-in
+    profiles' patterns are compiled by the tests instead of at every start)."""
     if not check:
         return
     try:
