@@ -93,8 +93,10 @@ class Outcome:
     record: dict[str, Any]
     audit_part: str | None = None
     """Where a long audit of this input waits to be copied into OUT/audit.jsonl ..."""
-    audit_text: str = ""
-    """... or the audit itself, when it is short (the usual case: no file to create)."""
+    audit: bytes = b""
+    """... or the audit itself, UTF-8, when it is short (the usual case: no file to
+    create). Bytes, so that a worker's audit crosses to the parent as one copy rather
+    than being encoded by pickle, decoded, and encoded again to be written."""
     messages: list[str] = field(default_factory=list)
 
 
@@ -492,7 +494,7 @@ class AuditBuffer:
 
     def outcome(self, record: dict[str, Any]) -> Outcome:
         if self.file is None:
-            return Outcome(record, audit_text="".join(self.chunks))
+            return Outcome(record, audit="".join(self.chunks).encode("utf-8"))
         self.file.close()
         return Outcome(record, audit_part=str(self.part))
 
@@ -733,12 +735,12 @@ class _Journal:
         self.published = {name: 0 for name in self.NAMES}
         self.linked = False
 
-    def commit(self, record: dict[str, Any], part: str | None, previous: _PreviousAudit | None = None, text: str = "") -> None:
+    def commit(self, record: dict[str, Any], part: str | None, data: bytes = b"", previous: _PreviousAudit | None = None) -> None:
         audit = self.files[AUDIT]
         if previous is not None:
             previous.copy(record["source"], audit)
-        if text:
-            audit.write(text.encode("utf-8"))
+        if data:
+            audit.write(data)
         if part:
             with open(part, "rb") as fh:
                 while chunk := fh.read(1 << 20):
@@ -857,11 +859,11 @@ def run(
                         summary.resumed += 1
                         # Published with the next fresh input: until then the earlier
                         # manifest, which lists this one, stays in place.
-                        journal.commit(record, None, previous)
+                        journal.commit(record, None, previous=previous)
                     else:
                         outcome = next(outcomes)
                         record = outcome.record
-                        journal.commit(record, outcome.audit_part, text=outcome.audit_text)
+                        journal.commit(record, outcome.audit_part, outcome.audit)
                         journal.publish()
                     _tally(summary, record)
                     if on_input:
