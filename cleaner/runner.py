@@ -916,10 +916,10 @@ def _tally(summary: RunSummary, record: dict[str, Any]) -> None:
     summary.warnings += len(record.get("warnings", []))
 
 
-QUEUED_PER_WORKER = 8
-"""Inputs handed to the pool ahead of the one the manifest waits for, per worker: enough
-to keep every worker busy, few enough that a folder of a million files is not a million
-pending tasks."""
+QUEUED_PER_WORKER = 4
+"""Batches of inputs handed to the pool ahead of the one the manifest waits for, per
+worker: enough to keep every worker busy, few enough that a folder of a million files is
+not a million pending tasks."""
 
 
 def _outcomes(todo: list[Task], cleaner: Cleaner, out_dir: Path, jobs: int, fmt: Format) -> Iterator[Outcome]:
@@ -947,7 +947,7 @@ def _pool_outcomes(
     memory, a crash in a C library). The inputs in flight when a worker died are then
     retried one at a time, each in a fresh pool, so that only the input that kills a
     worker becomes an error and the run goes on."""
-    window: collections.deque[tuple[Task, Future[Outcome]]] = collections.deque()
+    window: collections.deque[tuple[list[Task], Future[list[Outcome]]]] = collections.deque()
     try:
         while suspects:
             try:
@@ -959,23 +959,25 @@ def _pool_outcomes(
             yield outcome
         while queue or window:
             while queue and len(window) < jobs * QUEUED_PER_WORKER:
+                batch = _next_batch(queue)
                 try:
-                    future = pool.submit(_process, queue[0])
+                    future = pool.submit(_process_batch, batch)
                 except BrokenProcessPool:
+                    queue.extendleft(reversed(batch))
                     if not window:
                         suspects.append(queue.popleft())
                     break
-                window.append((queue.popleft(), future))
+                window.append((batch, future))
             if not window:
                 return
             try:
-                outcome = window[0][1].result()
+                outcomes = window[0][1].result()
             except BrokenProcessPool:
-                suspects.extend(task for task, _ in window)
+                suspects.extend(task for batch, _ in window for task in batch)
                 window.clear()
                 return
             window.popleft()
-            yield outcome
+            yield from outcomes
     except BaseException:
         # Interrupted (or closed early): drop what is queued, let the workers finish the
         # inputs in hand, and only then return. (A shutdown(wait=False) here would make
@@ -984,6 +986,27 @@ def _pool_outcomes(
             future.cancel()
         pool.shutdown(wait=True, cancel_futures=True)
         raise
+
+
+BATCH_BYTES = 1 << 18
+BATCH_FILES = 32
+"""Small inputs go to a worker several at a time, up to these bounds (an input larger
+than BATCH_BYTES goes alone): a round trip to a worker for each input cost the parent
+more than cleaning a small file does."""
+
+
+def _next_batch(queue: collections.deque[Task]) -> list[Task]:
+    """The next inputs from ``queue``, in order: one, and then as many more as the bounds allow."""
+    batch = [queue.popleft()]
+    size = batch[0].size
+    while queue and len(batch) < BATCH_FILES and size + queue[0].size <= BATCH_BYTES:
+        size += queue[0].size
+        batch.append(queue.popleft())
+    return batch
+
+
+def _process_batch(tasks: list[Task]) -> list[Outcome]:
+    return [_process(task) for task in tasks]
 
 
 def _died(task: Task) -> dict[str, Any]:

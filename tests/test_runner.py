@@ -1,6 +1,7 @@
 """The directory runner: layout, manifest, audit, atomic writes, bad input, resume, jobs."""
 from __future__ import annotations
 
+import collections
 import io
 import json
 import os
@@ -111,19 +112,47 @@ def test_hidden_entries_are_passed_over(tmp_path, minimal):
     assert not any(r["source"].startswith(".git") for r in manifest(out))
 
 
-def test_parallel_output_is_identical(tmp_path, minimal):
+@pytest.mark.parametrize(
+    "batch_files, batch_bytes",
+    [(1, 1 << 18), (3, 60), (runner.BATCH_FILES, runner.BATCH_BYTES)],
+    ids=["one-per-batch", "small-batches", "default-batches"],
+)
+def test_parallel_output_is_identical(tmp_path, monkeypatch, batch_files, batch_bytes):
+    monkeypatch.setattr(runner, "BATCH_FILES", batch_files)
+    monkeypatch.setattr(runner, "BATCH_BYTES", batch_bytes)
+    profile = load_profile("default")
     src = make_inputs(tmp_path)
     for i in range(12):
-        (src / f"n{i:02d}.txt").write_text(f"标题{i}\n内容 {i}。\r\n", encoding="utf-8")
+        (src / f"n{i:02d}.txt").write_text(f"标题{i}\n内容 {i}, 第xx条。\r\n" * (1 + i % 4), encoding="utf-8")
     one, two = tmp_path / "one", tmp_path / "two"
-    runner.run(src, one, minimal, jobs=1)
-    runner.run(src, two, minimal, jobs=2)
+    runner.run(src, one, profile, jobs=1)
+    runner.run(src, two, profile, jobs=2)
+    assert (one / "audit.jsonl").stat().st_size > 0
     for name in ("manifest.jsonl", "audit.jsonl"):
         assert (one / name).read_bytes() == (two / name).read_bytes()
     files = sorted(p.relative_to(one) for p in one.rglob("*") if p.is_file())
     assert files == sorted(p.relative_to(two) for p in two.rglob("*") if p.is_file())
     for rel in files:
         assert (one / rel).read_bytes() == (two / rel).read_bytes()
+
+
+@given(st.lists(st.integers(0, 600), max_size=60), st.integers(1, 5), st.integers(0, 1000))
+def test_batches_keep_input_order_within_their_bounds(sizes, most_files, most_bytes):
+    tasks = [runner.Task(i, f"{i}.txt", f"{i}.txt", size) for i, size in enumerate(sizes)]
+    queue = collections.deque(tasks)
+    batches = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(runner, "BATCH_FILES", most_files)
+        mp.setattr(runner, "BATCH_BYTES", most_bytes)
+        while queue:
+            batches.append(runner._next_batch(queue))
+    assert [t for batch in batches for t in batch] == tasks
+    for batch, after in zip(batches, [*batches[1:], None]):
+        total = sum(t.size for t in batch)
+        assert len(batch) <= most_files
+        assert len(batch) == 1 or total <= most_bytes  # a large input goes alone
+        if after is not None and len(batch) < most_files:
+            assert total + after[0].size > most_bytes  # greedy: the next one did not fit
 
 
 def test_resume_skips_done_inputs_and_matches_an_uninterrupted_run(tmp_path, minimal):
