@@ -442,7 +442,7 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
         record.update(status="error", error=f"cannot read the file: {exc.strerror or exc}")
         return Outcome(record)
     record["bytes"] = len(box[0])
-    audit = AuditBuffer(out_dir / PARTS_DIR / f"{task.index:08d}.jsonl")
+    audit = AuditBuffer(audit_part_path(out_dir, task))
     try:
         # Hand the bytes over rather than keep a reference here: the chain can then
         # let go of them once decoded (a 200 MB input is 200 MB less at the peak).
@@ -465,6 +465,10 @@ def process_one(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format = Forma
         record.update(status="error", error=f"cannot write output: {exc.strerror or exc}", segments=[])
         return Outcome(record)
     return audit.outcome(record)
+
+
+def audit_part_path(out_dir: Path, task: Task) -> Path:
+    return out_dir / PARTS_DIR / f"{task.index:08d}.jsonl"
 
 
 class AuditBuffer:
@@ -916,7 +920,7 @@ def _tally(summary: RunSummary, record: dict[str, Any]) -> None:
     summary.warnings += len(record.get("warnings", []))
 
 
-QUEUED_PER_WORKER = 4
+QUEUED_PER_WORKER = 2
 """Batches of inputs handed to the pool ahead of the one the manifest waits for, per
 worker: enough to keep every worker busy, few enough that a folder of a million files is
 not a million pending tasks."""
@@ -944,9 +948,10 @@ def _pool_outcomes(
     pool: ProcessPoolExecutor, queue: collections.deque[Task], suspects: collections.deque[Task], jobs: int
 ) -> Iterator[Outcome]:
     """Run tasks in ``pool`` until none is left or a worker dies (killed for want of
-    memory, a crash in a C library). The inputs in flight when a worker died are then
-    retried one at a time, each in a fresh pool, so that only the input that kills a
-    worker becomes an error and the run goes on."""
+    memory, a crash in a C library). The inputs in flight when a worker died (those of
+    every batch handed to the pool and not yet taken back) are then retried one at a
+    time, in a new pool (and a new one again after each that kills its worker), so
+    that only an input that kills a worker becomes an error and the run goes on."""
     window: collections.deque[tuple[list[Task], Future[list[Outcome]]]] = collections.deque()
     try:
         while suspects:
@@ -994,6 +999,13 @@ BATCH_FILES = 32
 than BATCH_BYTES goes alone): a round trip to a worker for each input cost the parent
 more than cleaning a small file does."""
 
+BATCH_AUDIT_BYTES = 1 << 20
+"""The audit a batch's outcomes carry in memory besides the first one in the batch (kept
+whatever its size, up to :attr:`AuditBuffer.LIMIT`, as a lone input's is): past it, an
+input's audit goes to its part file, as a long audit does. A small input can have a
+large audit (every record repeats its path), so a batch's memory is bounded by this,
+not by its inputs' sizes."""
+
 
 def _next_batch(queue: collections.deque[Task]) -> list[Task]:
     """The next inputs from ``queue``, in order: one, and then as many more as the bounds allow."""
@@ -1006,7 +1018,36 @@ def _next_batch(queue: collections.deque[Task]) -> list[Task]:
 
 
 def _process_batch(tasks: list[Task]) -> list[Outcome]:
-    return [_process(task) for task in tasks]
+    assert _worker is not None
+    out_dir = _worker[1]
+    outcomes = []
+    kept = 0
+    for task in tasks:
+        outcome = _process(task)
+        if outcome.audit:
+            if kept and kept + len(outcome.audit) > BATCH_AUDIT_BYTES:
+                outcome = _spill_audit(outcome, audit_part_path(out_dir, task))
+            else:
+                kept += len(outcome.audit)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _spill_audit(outcome: Outcome, part: Path) -> Outcome:
+    """The outcome with its audit moved to the part file ``part`` (or as it was, should
+    that file not be writable: an audit is never dropped)."""
+    try:
+        ensure_dir(part.parent)
+        with open(part, "wb") as fh:
+            fh.write(outcome.audit)
+    except OSError:
+        try:
+            part.unlink(missing_ok=True)
+        except OSError:
+            pass
+        return outcome
+    outcome.audit_part, outcome.audit = str(part), b""
+    return outcome
 
 
 def _died(task: Task) -> dict[str, Any]:

@@ -328,30 +328,39 @@ def test_a_crash_while_cleaning_one_input_is_an_error_for_it(tmp_path, monkeypat
     assert summary.exit_code == 1
 
 
-def test_a_worker_that_dies_fails_only_its_input(tmp_path, monkeypatch):
+@pytest.mark.parametrize("batch_files", [1, 3, runner.BATCH_FILES])
+def test_a_worker_that_dies_fails_only_its_input(tmp_path, monkeypatch, batch_files):
     import multiprocessing
 
     if multiprocessing.get_start_method() != "fork":
         pytest.skip("workers are not forked, so they would not see the patched function")
     src = tmp_path / "in"
     src.mkdir()
-    for i in range(12):
+    for i in range(40):
         (src / f"{i:02d}.txt").write_text(f"第{i}号\n{TEXT}", encoding="utf-8")
+    killers = {"05.txt", "31.txt", "32.txt"}
     real = runner.process_one
 
     def process_one(cleaner, out_dir, task, fmt=runner.Format()):
-        if task.rel == "05.txt":
+        if task.rel in killers:
             os._exit(9)  # as if killed for want of memory
         return real(cleaner, out_dir, task, fmt)
 
     monkeypatch.setattr(runner, "process_one", process_one)  # the forked workers inherit it
+    monkeypatch.setattr(runner, "BATCH_FILES", batch_files)  # several batches in flight at a death
     out = tmp_path / "out"
     summary = runner.run(src, out, load_profile("default"), jobs=2)
     records = manifest(out)
-    assert [r["source"] for r in records] == [f"{i:02d}.txt" for i in range(12)]
-    assert [r["status"] for r in records] == ["ok"] * 5 + ["error"] + ["ok"] * 6
-    assert "worker process died" in records[5]["error"]
-    assert summary.errors == 1
+    assert [r["source"] for r in records] == [f"{i:02d}.txt" for i in range(40)]
+    assert [r["source"] for r in records if r["status"] != "ok"] == sorted(killers)
+    assert all("worker process died" in r["error"] for r in records if r["status"] != "ok")
+    assert summary.errors == 3
+    reference = tmp_path / "reference"
+    monkeypatch.setattr(runner, "process_one", real)
+    runner.run(src, reference, load_profile("default"), jobs=1)
+    for rec in records:
+        if rec["status"] == "ok":
+            assert [(out / s["path"]).read_bytes() for s in rec["segments"]] == [(reference / s["path"]).read_bytes() for s in rec["segments"]]
     assert not list(out.rglob("*.cleaner-tmp")) and not (out / runner.PARTS_DIR).exists()
 
 

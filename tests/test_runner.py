@@ -113,13 +113,15 @@ def test_hidden_entries_are_passed_over(tmp_path, minimal):
 
 
 @pytest.mark.parametrize(
-    "batch_files, batch_bytes",
-    [(1, 1 << 18), (3, 60), (runner.BATCH_FILES, runner.BATCH_BYTES)],
-    ids=["one-per-batch", "small-batches", "default-batches"],
+    "batch_files, batch_bytes, batch_audit",
+    [(1, 1 << 18, 1 << 20), (3, 60, 1 << 20), (4, 1 << 18, 1), (runner.BATCH_FILES, runner.BATCH_BYTES, runner.BATCH_AUDIT_BYTES)],
+    ids=["one-per-batch", "small-batches", "audits-spilled", "default-batches"],
 )
-def test_parallel_output_is_identical(tmp_path, monkeypatch, batch_files, batch_bytes):
+def test_parallel_output_is_identical(tmp_path, monkeypatch, batch_files, batch_bytes, batch_audit):
+    # (Forked workers see the patched bounds; others use the defaults, as any run may.)
     monkeypatch.setattr(runner, "BATCH_FILES", batch_files)
     monkeypatch.setattr(runner, "BATCH_BYTES", batch_bytes)
+    monkeypatch.setattr(runner, "BATCH_AUDIT_BYTES", batch_audit)
     profile = load_profile("default")
     src = make_inputs(tmp_path)
     for i in range(12):
@@ -153,6 +155,31 @@ def test_batches_keep_input_order_within_their_bounds(sizes, most_files, most_by
         assert len(batch) == 1 or total <= most_bytes  # a large input goes alone
         if after is not None and len(batch) < most_files:
             assert total + after[0].size > most_bytes  # greedy: the next one did not fit
+
+
+def test_a_batch_past_its_audit_budget_moves_the_rest_to_part_files(tmp_path, monkeypatch):
+    src, out = tmp_path / "in", tmp_path / "out"
+    src.mkdir()
+    texts = [f"标题{i}\n" + "内容 ,第xx条 。\n" * (5 + i) for i in range(4)]
+    tasks = []
+    for i, text in enumerate(texts):
+        (src / f"{i}.txt").write_text(text, encoding="utf-8")
+        tasks.append(runner.Task(i, str(src / f"{i}.txt"), f"{i}.txt", len(text.encode()), prune=False))
+    cleaner = runner.Cleaner(load_profile("default"))
+    alone = [runner.process_one(cleaner, tmp_path / "alone", task).audit for task in tasks]
+    assert all(alone)
+    monkeypatch.setattr(runner, "_worker", (cleaner, out, runner.Format()))
+    monkeypatch.setattr(runner, "BATCH_AUDIT_BYTES", len(alone[0]) + len(alone[1]))
+    outcomes = runner._process_batch(tasks)
+    # The first two fit the budget; the others' audits wait in part files, unchanged.
+    assert [o.audit for o in outcomes[:2]] == alone[:2] and [o.audit_part for o in outcomes[:2]] == [None, None]
+    for task, outcome, audit in zip(tasks[2:], outcomes[2:], alone[2:]):
+        assert outcome.audit == b"" and outcome.audit_part == str(runner.audit_part_path(out, task))
+        assert Path(outcome.audit_part).read_bytes() == audit
+    # The first input's audit stays in memory whatever its size, as a lone input's does.
+    monkeypatch.setattr(runner, "BATCH_AUDIT_BYTES", 1)
+    first, second = runner._process_batch(tasks[:2])
+    assert first.audit == alone[0] and second.audit_part is not None
 
 
 def test_resume_skips_done_inputs_and_matches_an_uninterrupted_run(tmp_path, minimal):
