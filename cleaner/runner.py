@@ -718,11 +718,13 @@ class _PreviousAudit:
 class _Journal:
     """OUT/manifest.jsonl and OUT/audit.jsonl, grown one finished input at a time.
 
-    Both are written under temporary names. After each input a second name for each
-    growing file is swapped in atomically, so the real names show every finished input
-    (that is what ``--resume`` reads back). An interrupted run cuts both back to the
-    last input that was published: never half a record, never audit lines of an input
-    the manifest does not list.
+    Both are written under temporary names. At the first published input a second name
+    for each growing file is swapped in atomically (the audit's first), so the real
+    names show every finished input (that is what ``--resume`` reads back). An
+    interrupted run cuts both back to the last input that was published: never half a
+    record, never a record without its audit lines, and no audit lines of an input the
+    manifest does not list, but for an interruption between the two swaps (those lines
+    are passed over by ``--resume``, which cleans that input again).
     """
 
     NAMES = (MANIFEST, AUDIT)
@@ -753,12 +755,20 @@ class _Journal:
         self.files[MANIFEST].write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
 
     def publish(self) -> None:
+        ends = {}
         for name, fh in self.files.items():
             fh.flush()
-            self.published[name] = fh.tell()
+            ends[name] = fh.tell()
+        # Both ends at once: an interruption in between (a signal during the audit's
+        # flush) must not leave the manifest's new end with the audit's old one.
+        self.published = ends
         if self.linked:
             return  # the real names already are the growing files
-        for name in self.NAMES:
+        # The audit first: interrupted between the two, a resumed run's real names hold
+        # the new audit beside the earlier manifest (lines of an input it does not list
+        # are passed over and that input is redone), never a manifest listing an input
+        # whose lines are missing from the audit beside it.
+        for name in (AUDIT, MANIFEST):
             tmp = self.out_dir / (name + TMP_SUFFIX)
             link = self.out_dir / (name + ".publish" + TMP_SUFFIX)
             try:

@@ -289,6 +289,81 @@ def test_interrupt_between_write_and_publish_keeps_whole_records(tmp_path, monke
         assert (out / name).read_bytes() == (full / name).read_bytes()
 
 
+class _FlushInterrupted:
+    """A journal file whose ``at``-th flush raises KeyboardInterrupt: a signal that
+    lands in the middle of publishing, between the manifest and the audit."""
+
+    def __init__(self, fh, at: int) -> None:
+        self._fh, self._at, self._calls = fh, at, 0
+
+    def flush(self) -> None:
+        self._calls += 1
+        if self._calls == self._at:
+            raise KeyboardInterrupt
+        self._fh.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._fh, name)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_interrupt_while_publishing_keeps_the_manifest_and_audit_together(tmp_path, monkeypatch, jobs):
+    """Interrupted after the manifest's new end was taken but before the audit's: both
+    are cut back to the same input, never a record without its audit lines."""
+    src = _inputs(tmp_path)
+    profile = load_profile("default")
+    full = tmp_path / "full"
+    runner.run(src, full, profile)
+    real_init = runner._Journal.__init__
+
+    def init(self, out_dir):
+        real_init(self, out_dir)
+        # the fresh-run publish, then inputs 00..02; the audit's flush for 03 is stopped
+        self.files[runner.AUDIT] = _FlushInterrupted(self.files[runner.AUDIT], at=5)
+
+    monkeypatch.setattr(runner._Journal, "__init__", init)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(src, out, profile, jobs=jobs)
+    manifest = (out / "manifest.jsonl").read_bytes()
+    assert [json.loads(x)["source"] for x in manifest.splitlines()] == ["00.txt", "01.txt", "02.txt"]
+    audit = (out / "audit.jsonl").read_bytes()
+    assert {json.loads(x)["source"] for x in audit.splitlines()} == {"00.txt", "01.txt", "02.txt"}
+    assert (full / "audit.jsonl").read_bytes().startswith(audit)
+
+
+def test_interrupt_as_a_resumed_run_first_publishes_loses_no_audit_line(tmp_path, monkeypatch):
+    """A resumed run shows its growing manifest and audit under their real names at its
+    first fresh input, one name after the other. Interrupted in between, the next
+    resume must still end with every audit line: the audit goes first, so a manifest
+    never lists an input whose lines are missing from the audit beside it."""
+    src = _inputs(tmp_path)
+    profile = load_profile("default")
+    full, out = tmp_path / "full", tmp_path / "out"
+    runner.run(src, full, profile)
+
+    def stop(record):
+        if record["source"] == "03.txt":
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(src, out, profile, on_input=stop)
+    real_replace = runner.os.replace
+
+    def replace(a, b):
+        real_replace(a, b)
+        if os.path.basename(b) in (runner.MANIFEST, runner.AUDIT):
+            raise KeyboardInterrupt  # right after the first of the two names
+
+    monkeypatch.setattr(runner.os, "replace", replace)
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(src, out, profile, resume=True)
+    monkeypatch.setattr(runner.os, "replace", real_replace)
+    runner.run(src, out, profile, resume=True)
+    for name in ("manifest.jsonl", "audit.jsonl"):
+        assert (out / name).read_bytes() == (full / name).read_bytes()
+
+
 def test_resume_redoes_a_middle_input_and_keeps_the_audit_order(tmp_path):
     """An input in the middle whose outputs vanished is cleaned again; the audit comes out
     in input order all the same (the earlier run's lines are copied input by input)."""
