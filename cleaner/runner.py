@@ -718,13 +718,15 @@ class _PreviousAudit:
 class _Journal:
     """OUT/manifest.jsonl and OUT/audit.jsonl, grown one finished input at a time.
 
-    Both are written under temporary names. At the first published input a second name
-    for each growing file is swapped in atomically (the audit's first), so the real
-    names show every finished input (that is what ``--resume`` reads back). An
-    interrupted run cuts both back to the last input that was published: never half a
-    record, never a record without its audit lines, and no audit lines of an input the
-    manifest does not list, but for an interruption between the two swaps (those lines
-    are passed over by ``--resume``, which cleans that input again).
+    Both are written under temporary names. A second name for each growing file is
+    swapped in atomically, the manifest's first, so that the real names show every
+    finished input (that is what ``--resume`` reads back). The swaps happen while the
+    files hold no record of this run's cleaning: at the start of a fresh run (empty
+    files), or in a resumed run just before its first newly cleaned input is written
+    (only records carried over, whose audit lines the earlier audit holds too). So an
+    interruption between the two swaps leaves a manifest whose every record has its
+    lines in the audit beside it. An interrupted run cuts both back to the last input
+    that was published: never half a record, never a record without its audit lines.
     """
 
     NAMES = (MANIFEST, AUDIT)
@@ -764,11 +766,7 @@ class _Journal:
         self.published = ends
         if self.linked:
             return  # the real names already are the growing files
-        # The audit first: interrupted between the two, a resumed run's real names hold
-        # the new audit beside the earlier manifest (lines of an input it does not list
-        # are passed over and that input is redone), never a manifest listing an input
-        # whose lines are missing from the audit beside it.
-        for name in (AUDIT, MANIFEST):
+        for name in self.NAMES:
             tmp = self.out_dir / (name + TMP_SUFFIX)
             link = self.out_dir / (name + ".publish" + TMP_SUFFIX)
             try:
@@ -859,11 +857,12 @@ def run(
 
     todo = [task for task in tasks if task.rel not in done]
     previous = _PreviousAudit(out_dir, set(done)) if done else None
-    finished = False
+    finished = closed = False
     try:
         journal = _Journal(out_dir)
         try:
-            if not resume:
+            shown = not resume
+            if shown:
                 journal.publish()  # a fresh run: the old manifest no longer describes OUT
             outcomes = _outcomes(todo, cleaner if cleaner is not None and cleaner.profile is profile else Cleaner(profile), out_dir, jobs, fmt)
             try:
@@ -877,6 +876,9 @@ def run(
                     else:
                         outcome = next(outcomes)
                         record = outcome.record
+                        if not shown:
+                            journal.publish()  # (see _Journal: before this run's first record)
+                            shown = True
                         journal.commit(record, outcome.audit_part, outcome.audit)
                         journal.publish()
                     _tally(summary, record)
@@ -889,10 +891,11 @@ def run(
                 outcomes.close()
         finally:
             journal.close(finished)
+            closed = True  # (not reached when interrupted inside close: its temporaries are swept)
     finally:
         if previous is not None:
             previous.close()
-        if finished and not summary.errors:
+        if finished and closed and not summary.errors:
             # Every output was renamed into place and every part copied: only the
             # (empty) parts folder may be left, no need to walk all of OUT.
             try:

@@ -332,36 +332,74 @@ def test_interrupt_while_publishing_keeps_the_manifest_and_audit_together(tmp_pa
     assert (full / "audit.jsonl").read_bytes().startswith(audit)
 
 
-def test_interrupt_as_a_resumed_run_first_publishes_loses_no_audit_line(tmp_path, monkeypatch):
-    """A resumed run shows its growing manifest and audit under their real names at its
-    first fresh input, one name after the other. Interrupted in between, the next
-    resume must still end with every audit line: the audit goes first, so a manifest
-    never lists an input whose lines are missing from the audit beside it."""
+@pytest.mark.parametrize("swap", [1, 2])
+@pytest.mark.parametrize("scenario", ["resume-after-interruption", "rerun-over-a-finished-run", "resume-redoing-a-middle-input"])
+def test_interrupt_while_the_real_names_are_swapped_in_loses_nothing(tmp_path, monkeypatch, scenario, swap):
+    """A run shows its growing manifest and audit under their real names one name after
+    the other. Interrupted right after either swap, what is left must be a manifest
+    whose records all have their audit lines beside them, so that ``--resume`` ends
+    with the uninterrupted run's manifest and audit."""
     src = _inputs(tmp_path)
     profile = load_profile("default")
     full, out = tmp_path / "full", tmp_path / "out"
     runner.run(src, full, profile)
+    resume = scenario != "rerun-over-a-finished-run"
+    if scenario == "resume-after-interruption":
 
-    def stop(record):
-        if record["source"] == "03.txt":
-            raise KeyboardInterrupt
+        def stop(record):
+            if record["source"] == "03.txt":
+                raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        runner.run(src, out, profile, on_input=stop)
+        with pytest.raises(KeyboardInterrupt):
+            runner.run(src, out, profile, on_input=stop)
+    else:
+        runner.run(src, out, profile)
+        if scenario == "resume-redoing-a-middle-input":
+            middle = json.loads((out / "manifest.jsonl").read_text(encoding="utf-8").splitlines()[4])
+            for seg in middle["segments"]:
+                (out / seg["path"]).unlink()
     real_replace = runner.os.replace
+    swaps = {"n": 0}
 
     def replace(a, b):
         real_replace(a, b)
         if os.path.basename(b) in (runner.MANIFEST, runner.AUDIT):
-            raise KeyboardInterrupt  # right after the first of the two names
+            swaps["n"] += 1
+            if swaps["n"] == swap:
+                raise KeyboardInterrupt
 
     monkeypatch.setattr(runner.os, "replace", replace)
     with pytest.raises(KeyboardInterrupt):
-        runner.run(src, out, profile, resume=True)
+        runner.run(src, out, profile, resume=resume)
     monkeypatch.setattr(runner.os, "replace", real_replace)
+    left = [json.loads(x)["source"] for x in (out / "manifest.jsonl").read_bytes().splitlines()]
+    lines = {json.loads(x)["source"] for x in (out / "audit.jsonl").read_bytes().splitlines()}
+    with_lines = {json.loads(x)["source"] for x in (full / "audit.jsonl").read_bytes().splitlines()}
+    assert set(left) & with_lines <= lines  # no record without its audit lines
     runner.run(src, out, profile, resume=True)
     for name in ("manifest.jsonl", "audit.jsonl"):
         assert (out / name).read_bytes() == (full / name).read_bytes()
+    assert tree(out) == tree(full)
+
+
+def test_interrupt_while_closing_a_finished_run_leaves_no_temporary(tmp_path, monkeypatch):
+    src = _inputs(tmp_path)
+    profile = load_profile("default")
+    real_close = runner._Journal.close
+
+    def close(self, finished):
+        if finished:
+            for fh in self.files.values():
+                fh.close()
+            assert (self.out_dir / (runner.AUDIT + runner.TMP_SUFFIX)).exists()
+            raise KeyboardInterrupt  # as if a signal landed before the temporary names went
+        real_close(self, finished)
+
+    monkeypatch.setattr(runner._Journal, "close", close)
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(src, out, profile)
+    assert not list(out.rglob(f"*{runner.TMP_SUFFIX}"))
 
 
 def test_resume_redoes_a_middle_input_and_keeps_the_audit_order(tmp_path):
