@@ -1050,14 +1050,8 @@ def _spill_audit(outcome: Outcome, part: Path) -> Outcome:
     """The outcome with its audit moved to the part file ``part`` (or as it was, should
     that file not be writable: an audit is never dropped)."""
     try:
-        ensure_dir(part.parent)
-        with open(part, "wb") as fh:
-            fh.write(outcome.audit)
+        atomic_write(part, outcome.audit)
     except OSError:
-        try:
-            part.unlink(missing_ok=True)
-        except OSError:
-            pass
         return outcome
     outcome.audit_part, outcome.audit = str(part), b""
     return outcome
