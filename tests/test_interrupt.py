@@ -253,6 +253,16 @@ def _inputs(root: Path) -> Path:
     return src
 
 
+def assert_cut_back_to(out: Path, full: Path, sources: list[str]) -> None:
+    """OUT's manifest lists exactly ``sources``, and its audit is the uninterrupted
+    run's first lines, those of ``sources``."""
+    manifest = (out / "manifest.jsonl").read_bytes()
+    assert [json.loads(x)["source"] for x in manifest.splitlines()] == sources
+    audit = (out / "audit.jsonl").read_bytes()
+    assert {json.loads(x)["source"] for x in audit.splitlines()} == set(sources)
+    assert (full / "audit.jsonl").read_bytes().startswith(audit)
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_interrupt_between_write_and_publish_keeps_whole_records(tmp_path, monkeypatch, jobs):
     """A KeyboardInterrupt after an input's record was written but before it was
@@ -274,12 +284,8 @@ def test_interrupt_between_write_and_publish_keeps_whole_records(tmp_path, monke
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
         runner.run(src, out, profile, jobs=jobs)
-    manifest = (out / "manifest.jsonl").read_bytes()
-    assert [json.loads(x)["source"] for x in manifest.splitlines()] == ["00.txt", "01.txt", "02.txt"]
-    assert (full / "manifest.jsonl").read_bytes().startswith(manifest)
-    audit = (out / "audit.jsonl").read_bytes()
-    assert {json.loads(x)["source"] for x in audit.splitlines()} == {"00.txt", "01.txt", "02.txt"}
-    assert (full / "audit.jsonl").read_bytes().startswith(audit)
+    assert_cut_back_to(out, full, ["00.txt", "01.txt", "02.txt"])
+    assert (full / "manifest.jsonl").read_bytes().startswith((out / "manifest.jsonl").read_bytes())
     assert not list(out.rglob(f"*{runner.TMP_SUFFIX}")) and not (out / runner.PARTS_DIR).exists()
 
     monkeypatch.setattr(runner._Journal, "publish", real)
@@ -325,11 +331,7 @@ def test_interrupt_while_publishing_keeps_the_manifest_and_audit_together(tmp_pa
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
         runner.run(src, out, profile, jobs=jobs)
-    manifest = (out / "manifest.jsonl").read_bytes()
-    assert [json.loads(x)["source"] for x in manifest.splitlines()] == ["00.txt", "01.txt", "02.txt"]
-    audit = (out / "audit.jsonl").read_bytes()
-    assert {json.loads(x)["source"] for x in audit.splitlines()} == {"00.txt", "01.txt", "02.txt"}
-    assert (full / "audit.jsonl").read_bytes().startswith(audit)
+    assert_cut_back_to(out, full, ["00.txt", "01.txt", "02.txt"])
 
 
 @pytest.mark.parametrize("swap", [1, 2])
