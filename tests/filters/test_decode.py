@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import codecs
 import random
+from pathlib import Path
 
 import pytest
 
 from cleaner.core import Report
-from cleaner.filters.decode import Decode, NotText
+from cleaner.filters.decode import TRUSTED_SHARE, Decode, NotText, chinese_share
 
 SIMPLIFIED = "XX县2023年度人才工作情况述职报告\n一、工作开展情况\n坚持党管人才，构建人才工作“大格局”。\n"
 TRADITIONAL = "人才工作情況述職報告\n一、工作開展情況\n堅持黨管人才，構建人才工作「大格局」。\n"
@@ -38,6 +39,43 @@ def test_supported_encodings(data, encoding):
     assert text.replace("\ufeff", "") == data.decode(encoding if encoding != "utf-16" else "utf-16").lstrip("\ufeff")
     assert "\ufeff" not in text
     assert report.facts["encoding"] == encoding
+
+
+REDACTED = "XX县××局关于**同志任职的通知\n经县委研究决定，任命**同志为××局局长，免去***同志××局局长职务。\n"
+GOLD = Path(__file__).parents[1] / "data" / "gold"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(REDACTED, id="short-with-times-signs"),
+        pytest.param((GOLD / "003_15531fa594c20b79.txt").read_text(encoding="utf-8").replace("XX", "××"), id="seed-003-with-times-signs"),
+        pytest.param("XXXX年，首次在市内拿出XX个岗位公开引才。\n", id="short-also-valid-big5"),
+        pytest.param("2025年，XX", id="tiny-almost-utf8"),
+    ],
+)
+@pytest.mark.parametrize("encoding", ["gb18030", "gbk"])
+def test_gb_text_that_charset_statistics_misjudge_is_read_as_gb18030(text, encoding):
+    # charset-normalizer alone refuses the first two (the ×× look like mess to it),
+    # prefers Big5 for the third, and the fourth has one broken UTF-8 sequence only.
+    decoded, report = decode(text.encode(encoding))
+    assert decoded == text
+    assert report.facts["encoding"] == "gb18030"
+    assert not report.warnings and not report.edits
+
+
+@pytest.mark.parametrize("text", [TRADITIONAL, "人才工作情況", "2025年，XX"])
+def test_short_big5_text_stays_big5(text):
+    decoded, report = decode(text.encode("big5"))
+    assert decoded == text
+    assert report.facts["encoding"] == "big5"
+
+
+def test_the_right_reading_scores_above_the_trusted_share_and_the_wrong_one_below():
+    for text, encoding, wrong in [(SIMPLIFIED * 3, "gbk", "big5"), (TRADITIONAL * 3, "big5", "gb18030"), (REDACTED, "gbk", "big5")]:
+        data = text.encode(encoding)
+        assert chinese_share(data.decode(encoding)) > 0.95
+        assert chinese_share(data.decode(wrong, errors="replace")) < TRUSTED_SHARE
 
 
 def test_line_endings_become_lf_and_are_counted():
