@@ -73,6 +73,7 @@ class Cleaner:
             report.facts.setdefault("encoding", None)
         del data  # the input is not needed any more: a caller that let go of it saves its size at the peak
         self._time(self.decoder.name, started)
+        had_text = bool(text) and not text.isspace()  # (stops at the first letter; text.strip() would copy)
         filtered = self._run_text_filters(text, report)
         # Nothing changed it so far (every filter handed back the very same string)?
         untouched = filtered is text
@@ -86,7 +87,6 @@ class Cleaner:
         else:
             pieces = [Segment(text)]
         untouched = untouched and len(pieces) == 1 and pieces[0].text is text
-        had_text = bool(text) and not text.isspace()  # text.strip() would copy it
         del text  # the pieces hold what is left of it
         started = time.perf_counter()
         segments = []

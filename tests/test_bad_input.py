@@ -112,9 +112,7 @@ EXPECTED: dict[str, tuple[str, str]] = {
     "binary/random.bin": ("skipped", "not text"),
     "binary/random-no-nul.bin": ("skipped", "not text"),
     "empty.txt": ("ok", "empty input"),
-    # The pipeline words it "empty input: no text" (it looks after the filters ran);
-    # "no text left after cleaning" would say more.
-    "ads.txt": ("ok", "no text"),
+    "ads.txt": ("ok", "no text left after cleaning"),
     "paywall.txt": ("ok", "truncated"),
     "encodings/utf8.txt": ("ok", ""),
     "encodings/utf8-bom.txt": ("ok", ""),

@@ -57,3 +57,13 @@ def test_a_segment_that_never_settles_is_reported():
     assert result.warnings == [f"segment 1 still changed after {cleaner.max_passes} passes of the chain"]
     assert result.segments[0].text == "标题\n正文" + "。" * cleaner.max_passes + "\n"
     assert sum(e.filter == "grows" for e in result.audit) == cleaner.max_passes
+
+
+def test_an_input_the_filters_empty_is_told_apart_from_an_empty_input():
+    cleaner = Cleaner()
+    ad = "【哒哒素材库】——每天更新材料1000多篇内部高质量素材，会员群+网盘群同步每日更新，有意加入请联系：1 4367\n"
+    result = cleaner.clean(ad)
+    assert result.segments == [] and result.warnings == ["no text left after cleaning"]
+    assert "".join(e.old for e in result.audit if e.filter == "boilerplate") == ad
+    for empty in ("", " \n\u3000\n"):
+        assert cleaner.clean(empty).warnings == ["empty input: no text"]
