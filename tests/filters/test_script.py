@@ -35,8 +35,10 @@ def test_threshold_has_a_wide_margin_on_the_seeds():
 
 def test_traditional_characters_exclude_simplified_ones():
     trad = traditional_characters("t2s")
-    assert {"們", "後", "發", "裏", "這", "黨"} <= trad
+    assert {"們", "國", "發", "裏", "這", "黨"} <= trad
     assert not {"坏", "后", "干", "发", "里", "们", "党", "的", "人"} & trad
+    # in GB2312, the Simplified set, and used in Simplified names, whatever OpenCC makes of them
+    assert not {"乾", "於", "後", "夥", "徵", "摺", "麴"} & trad
 
 
 def test_precomputed_table_is_what_opencc_gives():
