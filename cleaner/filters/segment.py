@@ -21,6 +21,12 @@ drops or invents text (the segments, joined, are the input minus the reported
 header and delimiters). A text without header and boundaries is one segment,
 unchanged; so is a clean segment.
 
+Without a count header, runs of blank lines start documents only in a text that does
+not space its paragraphs with single blank lines (a PDF dump as ``unwrap`` leaves it: one
+paragraph per line, blank lines only before a new document's title); in a text that
+does, as a web page's ``<p>`` spacing gives, a longer run is read as more of that
+spacing, not as a new document (``split_spaced_text_on_blank_lines`` turns this off).
+
 Boundaries found by blank lines or a repeated title are weak: each one needs a
 title-like line (short, not a heading, not ending a sentence) and at least
 ``min_body_chars`` characters of body both in the document it ends and in the one it
@@ -320,6 +326,13 @@ class Segment(Splitter):
         Option("split_on_blank_lines", bool, True, "a title line after a run of blank lines starts a document"),
         Option("min_blank_lines", int, 2, "how many blank lines in a row make a run", minimum=1),
         Option(
+            "split_spaced_text_on_blank_lines",
+            bool,
+            False,
+            "without a count header, split at runs of blank lines even in a text that puts single blank lines"
+            " between its paragraphs (there, a longer run is usually spacing, not a new document)",
+        ),
+        Option(
             "split_on_repeated_title",
             bool,
             True,
@@ -384,6 +397,10 @@ class Segment(Splitter):
         # ``re`` finds these runs several times faster; its white space is regex's
         # plus \x1c-\x1f, left out here so that the runs are the same.
         self.blank_run = re.compile(r"\n(?:[^\S\n\x1c-\x1f]*\n){%d,}" % c["min_blank_lines"])
+        # Between two lines of text, fewer blank lines than make a run: the text spaces its paragraphs.
+        self.short_blank_run = re.compile(
+            r"\S[^\S\n\x1c-\x1f]*\n(?:[^\S\n\x1c-\x1f]*\n){1,%d}(?![^\S\n\x1c-\x1f]*\n)" % (c["min_blank_lines"] - 1)
+        ) if c["min_blank_lines"] > 1 else None
         self.not_title = regex.compile("|".join(f"(?:{p})" for p in c["not_title"])) if c["not_title"] else None
         self.sentence_end = frozenset(c["sentence_end"])
         self.max_title = c["max_title_chars"]
@@ -556,7 +573,12 @@ class Segment(Splitter):
 
         # Weak boundaries: titles after blank lines, repeats of the first title.
         weak: set[int] = set()
-        if c["split_on_blank_lines"]:
+        if c["split_on_blank_lines"] and (
+            header
+            or c["split_spaced_text_on_blank_lines"]
+            or self.short_blank_run is None
+            or self.short_blank_run.search(text, content) is None
+        ):
             for m in self.blank_run.finditer(text, max(content - 1, 0)):
                 pos = m.end()
                 if (

@@ -166,6 +166,30 @@ def test_one_blank_line_is_not_a_boundary() -> None:
     assert len(pieces) == 1
 
 
+PARAGRAPH = (
+    "今年以来，我局坚持以习近平新时代中国特色社会主义思想为指导，全面贯彻落实党的二十大精神，围绕中心、服务大局，"
+    "扎实推进各项工作，取得了明显成效。全年共组织培训班12期，培训干部1,200余人次，较上年增长15.3%。"
+)
+SPACED_REPORT = (
+    f"XX县林业局2023年工作总结\n\n{PARAGRAPH}\n\n\n主要工作成效\n\n{PARAGRAPH}\n\n{PARAGRAPH}\n\n\n"
+    f"存在的问题和不足\n\n{PARAGRAPH}\n\n\n2024年工作打算\n\n{PARAGRAPH}\n"
+)
+
+
+def test_a_text_spaced_with_blank_lines_is_not_split_at_its_longer_gaps() -> None:
+    # A web page's <p> spacing: one blank line between paragraphs, two before headings.
+    pieces, report = split(SPACED_REPORT)
+    assert [p.text for p in pieces] == [SPACED_REPORT] and not report.edits
+    pieces, _ = split(SPACED_REPORT.replace("\n\n\n", "\n\n\n\n\n"))
+    assert len(pieces) == 1
+
+
+def test_a_spaced_text_is_split_at_blank_lines_under_a_header_or_when_asked() -> None:
+    assert len(split(SPACED_REPORT, split_spaced_text_on_blank_lines=True)[0]) == 4
+    pieces, report = split("工作总结汇编（4篇）\n" + SPACED_REPORT)
+    assert len(pieces) == 4 and report.facts["declared_count"] == 4
+
+
 @pytest.mark.parametrize("stem", MULTI)
 @pytest.mark.parametrize("form", HEADER_FORMS)
 def test_header_forms(stem: str, form: str) -> None:
