@@ -14,7 +14,10 @@ text is wrapped when
 
 - at least ``min_share`` of its lines sit near M (``near_below`` characters under it to
   ``near_above`` over it: punctuation squeezed into a line overshoots) without ending a
-  sentence (``sentence_end``, maybe followed by ``closers``), at least ``min_lines``;
+  sentence (``sentence_end``, maybe followed by ``closers``), at least ``min_lines``; a
+  line before a numbered item or heading (``heading_pattern``) or a table of contents'
+  line (leaders, then a page number) counts as ending one: a list's lines are all about
+  as long without being wrapped;
 - at most ``max_over_share`` of its lines are longer than that (a wrapped text has a
   ceiling; a clean one-paragraph-per-line text has long lines of every length);
 - at least ``min_peak`` of its lines are within half a character of M, at least
@@ -79,7 +82,7 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from itertools import accumulate, chain, compress, islice, repeat
-from operator import add, ge, gt, is_not, itemgetter, lt, ne, not_, rshift, sub
+from operator import add, ge, gt, is_not, itemgetter, lt, ne, not_, or_, rshift, sub
 from typing import Any, Callable, Iterable, Sequence
 
 from cleaner.core import Filter, Option, Report
@@ -114,6 +117,8 @@ _ARTIFACT_CHARS = 40
 # (and of a bare page number); a profile's own patterns are tried on every line
 _DEFAULT_ARTIFACT_START = r"[-－—–~～·•第共\dpP]"
 _DEFAULT_HEADING_START = r"[一二三四五六七八九十百（(\d第]"
+_TOC_LINE = re.compile(r"(?:[.．…·]{2,}|…)[^\S\n]*\d{1,4}$")
+"""A table of contents' line: dot leaders or an ellipsis, then a page number."""
 _FIRST = itemgetter(0)
 _LAST = itemgetter(slice(-1, None))  # (the last character, or nothing)
 _START = re.Match.start
@@ -469,7 +474,11 @@ class Unwrap(Filter):
             return Shape(name, unit, mode, near / n, over, False, values, [])
         closing = self.closings(texts)
         near_values = {v for v in counts if near_lo <= v <= near_hi}
-        near_open = near - sum(map(near_values.__contains__, compress(values, closing)))
+        # No evidence of wrapping either: a line before a numbered item or heading (a list's
+        # lines are all about as long), or a table of contents' line (leaders, a page number).
+        ended = list(map(or_, closing, map(bool, map(_TOC_LINE.search, texts))))
+        ended = list(map(or_, ended, [*self.numbered(texts)[1:], False]))
+        near_open = near - sum(map(near_values.__contains__, compress(values, ended)))
         share = near_open / n
         wrapped = near_open >= self.min_lines and share >= self.min_share
         if wrapped:
