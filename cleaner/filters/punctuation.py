@@ -20,7 +20,9 @@ What it changes
    (curly quotes already there take part), when the pair is Chinese (same test as
    parentheses). ``'`` between two ASCII letters or digits is an apostrophe
    (``don't``) and is never touched. An unpaired quote converts by its own neighbours;
-   it becomes a closing quote when only punctuation or the line end follows it.
+   it becomes a closing quote when only punctuation or the line end follows it, and
+   right after a digit it is a unit and stays (``55"``). Minutes and seconds of an angle
+   (``116°23'17"``) are never quotes.
 4. **Marks** ``, ; : ? !`` (option ``marks``) become ``，；：？！`` in Chinese context,
    and spaces right after a converted mark go (``drop_spaces``; a full-width mark carries
    its own spacing). A run such as ``?!`` is decided as one. The rule:
@@ -798,6 +800,8 @@ class Punctuation(Filter):
         for p in _places(w, q + opening + closing):
             if q == "'" and w[p] == "'" and 0 < p < len(w) - 1 and _alnum(w[p - 1]) and _alnum(w[p + 1]):
                 continue  # an apostrophe: don't, 90's
+            if w[p] == q and p and _DEGREES_BEFORE.search(w, max(0, p - 12), p):
+                continue  # minutes or seconds of an angle: 116°23'17"
             tokens.append(p)
         open_at: int | None = None
         for p in tokens:
@@ -825,7 +829,10 @@ class Punctuation(Filter):
 
     def _lone_quote(self, w: str, p: int, opening: str, closing: str, edits: list[tuple[int, int, str]], off: int) -> None:
         """An unpaired straight quote converts by its own context; it closes when
-        nothing or only punctuation follows it on the line, else it opens."""
+        nothing or only punctuation follows it on the line, else it opens. Right after
+        a digit it is a unit (55" for inches, 3' for feet) and stays."""
+        if p and "0" <= w[p - 1] <= "9":
+            return
         if not (self._chinese_before(w, p, self._skip) or self._chinese_after(w, p, self._skip)):
             return
         j = p + 1
@@ -920,6 +927,9 @@ def _lines_at(w: str, positions: list[int]) -> list[tuple[int, int]]:
         lines.append((start, end))
     return lines
 
+
+_DEGREES_BEFORE = re.compile(r"[0-9]°[0-9]{1,2}(?:['′][0-9]{1,2}(?:\.[0-9]+)?)?$")
+"""What precedes the minutes' or seconds' mark of an angle written with straight quotes."""
 
 _CJK_PUNCT_SET = frozenset(chr(c) for c in range(0x3000, 0x3040)) | frozenset(
     chr(c) for c in range(0xFF01, 0xFF66) if not ("\uff10" <= chr(c) <= "\uff19" or "\uff21" <= chr(c) <= "\uff3a" or "\uff41" <= chr(c) <= "\uff5a")
