@@ -399,7 +399,7 @@ class Segment(Splitter):
         self.blank_run = re.compile(r"\n(?:[^\S\n\x1c-\x1f]*\n){%d,}" % c["min_blank_lines"])
         # Between two lines of text, fewer blank lines than make a run: the text spaces its paragraphs.
         self.short_blank_run = re.compile(
-            r"\S[^\S\n\x1c-\x1f]*\n(?:[^\S\n\x1c-\x1f]*\n){1,%d}(?![^\S\n\x1c-\x1f]*\n)" % (c["min_blank_lines"] - 1)
+            r"\n(?<=\S\n)(?:[^\S\n\x1c-\x1f]*\n){1,%d}(?![^\S\n\x1c-\x1f]*\n)" % (c["min_blank_lines"] - 1)
         ) if c["min_blank_lines"] > 1 else None
         self.not_title = regex.compile("|".join(f"(?:{p})" for p in c["not_title"])) if c["not_title"] else None
         self.sentence_end = frozenset(c["sentence_end"])
@@ -573,12 +573,7 @@ class Segment(Splitter):
 
         # Weak boundaries: titles after blank lines, repeats of the first title.
         weak: set[int] = set()
-        if c["split_on_blank_lines"] and (
-            header
-            or c["split_spaced_text_on_blank_lines"]
-            or self.short_blank_run is None
-            or self.short_blank_run.search(text, content) is None
-        ):
+        if c["split_on_blank_lines"]:
             for m in self.blank_run.finditer(text, max(content - 1, 0)):
                 pos = m.end()
                 if (
@@ -588,6 +583,9 @@ class Segment(Splitter):
                     and not (counted and self._header(text, pos) is not None)
                 ):
                     weak.add(pos)
+            if weak and not header and self.short_blank_run is not None and not c["split_spaced_text_on_blank_lines"]:
+                if self.short_blank_run.search(text, content) is not None:
+                    weak.clear()  # the text spaces its paragraphs: its longer gaps are more of that
         if c["split_on_repeated_title"] and (header or not c["repeated_title_needs_header"]):
             first = self._next_line(text, content)
             if first is not None and first[0] not in strong:

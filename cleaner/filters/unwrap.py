@@ -476,8 +476,9 @@ class Unwrap(Filter):
         near_values = {v for v in counts if near_lo <= v <= near_hi}
         # No evidence of wrapping either: a line before a numbered item or heading (a list's
         # lines are all about as long), or a table of contents' line (leaders, a page number).
-        ended = list(map(or_, closing, map(bool, map(_TOC_LINE.search, texts))))
-        ended = list(map(or_, ended, [*self.numbered(texts)[1:], False]))
+        ended = list(map(or_, closing, [*self.numbered(texts)[1:], False]))
+        for k in compress(range(n), map(str.isdigit, map(_LAST, texts))):
+            ended[k] = ended[k] or _TOC_LINE.search(texts[k]) is not None
         near_open = near - sum(map(near_values.__contains__, compress(values, ended)))
         share = near_open / n
         wrapped = near_open >= self.min_lines and share >= self.min_share
