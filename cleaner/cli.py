@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
+import os
 import stat
 import sys
 from pathlib import Path
@@ -193,9 +194,11 @@ def _files(paths: List[Path]) -> list[Path]:
 def _examine(cleaner: Cleaner, path: Path) -> tuple[bytes, str | None, Any]:
     """(the file's bytes, None, result), or a reason in place of None."""
     try:
-        data = path.read_bytes()
+        data = runner.read_regular_file(os.fspath(path))
     except OSError as exc:
         return b"", f"cannot read: {exc.strerror or exc}", None
+    if data is None:  # a pipe or device: reading it could block for ever
+        return b"", "skipped: not a regular file", None
     try:
         result = cleaner.clean(data)
     except NotText as exc:
@@ -296,9 +299,11 @@ def explain(
     """Print, filter by filter, what cleaning FILE would change."""
     cleaner = _build(load_profile(profile))
     try:
-        data = file.read_bytes()
+        data = runner.read_regular_file(os.fspath(file))
     except OSError as exc:
         raise UserError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    if data is None:
+        raise UserError(f"{file}: not a regular file")
     try:
         result = cleaner.clean(data)
     except NotText as exc:

@@ -162,6 +162,13 @@ def atomic_write(path: str | os.PathLike[str], data: bytes, mode: int | None = N
         raise
 
 
+ESCAPE = "backslashreplace"
+"""How the manifest, the audit and JSONL output encode a lone surrogate (a file name
+that is not UTF-8, as ``os`` hands it over, or one in a JSON string): as the JSON
+escape ``\\udcc8``, which reads back as the same string (``os.fsencode`` then gives the
+name's bytes). Every other character is written as UTF-8."""
+
+
 def read_regular_file(path: str) -> bytes | None:
     """The bytes of ``path``, or None when it is not a regular file (a device, pipe or
     socket: opened without blocking, never read)."""
@@ -208,7 +215,10 @@ def list_inputs(in_dir: Path) -> Iterator[tuple[str, str]]:
     def walk(folder: str, rel: str) -> Iterator[tuple[str, str]]:
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
-        except OSError:
+        except OSError as exc:
+            if not rel:
+                raise RunError(f"cannot read input folder {in_dir}: {exc.strerror or exc}") from None
+            yield folder, rel  # an input that cannot be read: reported as such, never passed over
             return
         for entry in entries:
             if entry.name.startswith("."):
@@ -492,13 +502,13 @@ class AuditBuffer:
         self.size += len(text)
         if self.size > self.LIMIT:
             ensure_dir(self.part.parent)
-            self.file = open(self.part, "w", encoding="utf-8")
+            self.file = open(self.part, "w", encoding="utf-8", errors=ESCAPE)
             self.file.write("".join(self.chunks))
             self.chunks = []
 
     def outcome(self, record: dict[str, Any]) -> Outcome:
         if self.file is None:
-            return Outcome(record, audit="".join(self.chunks).encode("utf-8"))
+            return Outcome(record, audit="".join(self.chunks).encode("utf-8", ESCAPE))
         self.file.close()
         return Outcome(record, audit_part=str(self.part))
 
@@ -529,7 +539,7 @@ def process_jsonl(cleaner: Cleaner, out_dir: Path, task: Task, fmt: Format, reco
     warnings: list[str] = []
     bad_lines: list[str] = []
     try:
-        with open(task.path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8") as dst, open(part, "w", encoding="utf-8") as audit:
+        with open(task.path, "rb") as src, os.fdopen(fd, "w", encoding="utf-8", errors=ESCAPE) as dst, open(part, "w", encoding="utf-8", errors=ESCAPE) as audit:
             for number, raw in enumerate(src, 1):
                 if not raw.strip():
                     continue
@@ -754,7 +764,7 @@ class _Journal:
                 while chunk := fh.read(1 << 20):
                     audit.write(chunk)
             os.unlink(part)
-        self.files[MANIFEST].write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8"))
+        self.files[MANIFEST].write((json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8", ESCAPE))
 
     def publish(self) -> None:
         ends = {}

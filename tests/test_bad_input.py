@@ -617,3 +617,72 @@ def test_many_small_files_hold_one_document_at_a_time(tmp_path, capsys):
     # What grows with the number of files is the list of names and the tally (a few
     # hundred bytes per file), never the documents: they are not held.
     assert growth <= 32_000_000 + 1_000 * MANY_FILES
+
+
+def test_an_unreadable_folder_is_an_error_not_passed_over(tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    (src / "locked").mkdir(parents=True)
+    (src / "locked" / "z.txt").write_text(TEXT, encoding="utf-8")
+    (src / "a.txt").write_text(TEXT, encoding="utf-8")
+    real_scandir, real_open = os.scandir, os.open
+
+    def deny_scandir(path):
+        if os.path.basename(path) == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", deny_scandir)
+    _deny(monkeypatch, "locked")  # as a permission bit would, opening it fails too
+    out = tmp_path / "out"
+    result = invoke("run", str(src), str(out), "--jobs", "1")
+    assert result.exit_code == 1
+    recs = by_source(out)
+    assert recs["locked"]["status"] == "error" and "Permission denied" in recs["locked"]["error"]
+    assert recs["a.txt"]["status"] == "ok"
+    checked = invoke("check", str(src))
+    assert checked.exit_code == 1 and "locked: cannot read: Permission denied" in checked.stderr
+    monkeypatch.setattr(os, "scandir", lambda path: deny_scandir(os.path.join(path, "locked")))
+    refused = invoke("run", str(src), str(tmp_path / "out2"))
+    assert refused.exit_code == 2 and "cannot read input folder" in refused.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+@pytest.mark.parametrize("command", [["check"], ["fix"], ["explain"]])
+def test_check_fix_and_explain_skip_a_pipe_instead_of_waiting_on_it(tmp_path, command):
+    os.mkfifo(tmp_path / "pipe.txt")
+    done = cleaner_cmd(*command, str(tmp_path / "pipe.txt"), timeout=60)
+    assert "not a regular file" in done.stderr
+    assert done.returncode == (2 if command == ["explain"] else 0)
+
+
+@pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="file names there are always Unicode")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_file_name_that_is_not_utf8_is_recorded_and_reads_back(tmp_path, jobs):
+    src = tmp_path / "in"
+    src.mkdir()
+    raw = "人才工作总结.txt".encode("gbk")
+    (src / os.fsdecode(raw)).write_text("标题\n正文 ,内容。\n", encoding="utf-8")
+    (src / "z.txt").write_text(TEXT, encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("run", str(src), str(out), "--jobs", jobs)
+    assert result.exit_code == 0, result.stderr
+    recs = by_source(out)  # valid UTF-8 JSON: the name's bytes are escaped as \udcXX
+    [name] = [s for s in recs if s != "z.txt"]
+    assert os.fsencode(name) == raw and recs[name]["status"] == "ok"
+    audit = [json.loads(line) for line in (out / "audit.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {r["source"] for r in audit} == {name}
+    assert (out / name).read_text(encoding="utf-8") == "标题\n正文，内容。\n"
+    assert invoke("run", str(src), str(out), "--resume").exit_code == 0
+    assert by_source(out) == recs
+
+
+def test_a_lone_surrogate_in_a_jsonl_record_loses_nothing_else(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "s.jsonl").write_text('{"id": "\\ud800", "text": "标题\\n正文\\ud800内容。"}\n{"text": "标题二\\n正文。"}\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("run", str(src), str(out), "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    records = [json.loads(line) for line in (out / "s.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["text"] for r in records] == ["标题\n正文内容。", "标题二\n正文。"]
+    assert records[0]["id"] == "\ud800"  # other fields pass through, escaped as JSON does
