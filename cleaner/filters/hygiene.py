@@ -3,8 +3,9 @@
 Changes:
 
 - removes zero-width characters (U+200B-U+200D, U+2060, U+FEFF anywhere), soft hyphens,
-  bidirectional marks and every control character except LF and TAB (the ``invisible``
-  option lists them);
+  bidirectional marks, every control character except LF and TAB, and lone surrogates
+  (a string from JSON or a library caller can hold them; no file can) (the
+  ``invisible`` option lists them);
 - turns line terminators other than LF into LF: CR (CRLF becomes one LF), NEL, U+2028,
   U+2029; a form feed or vertical tab (a page or line separator) becomes a line break
   unless a line break is already next to it;
@@ -38,7 +39,7 @@ from cleaner.core import Filter, Option, Report, Span, compose_edits, substitute
 
 DEFAULT_INVISIBLE = (
     "\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\xad\\u180e\\u200b-\\u200f"
-    "\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff"
+    "\\u2028-\\u202e\\u2060-\\u2064\\u2066-\\u2069\\ufeff\\ud800-\\udfff"
 )
 """A regex character-class body: the characters this filter removes (or, for line
 terminators, turns into LF). LF (\\x0a) and TAB (\\x09) are not in it."""

@@ -213,3 +213,15 @@ def test_compose_edits(data):
     assert apply(text, composed) == final
     for (a, b, _), (c, d, _) in zip(composed, composed[1:]):
         assert b <= c and (a, b) <= (c, d)
+
+
+def test_lone_surrogates_are_removed_and_reported():
+    # A str from JSON ("\ud800") or a library caller can hold them; no file can be written with them.
+    from cleaner.core import Report
+    from tests.filters.casefile import build
+
+    report = Report()
+    report.filter = "hygiene"
+    text = "标题\n正文\ud800内容\udcc8。\n"
+    assert build("hygiene").apply(text, report) == "标题\n正文内容。\n"
+    assert [(e.start, e.old, e.new) for e in report.edits] == [(5, "\ud800", ""), (8, "\udcc8", "")]
