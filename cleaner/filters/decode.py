@@ -12,6 +12,7 @@ Line-ending changes are counted, not listed span by span: they lose nothing.
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 
 from cleaner.core import Filter, Option, Report
@@ -231,31 +232,26 @@ scores above 0.95; GBK read as Big5, or Big5 as GB18030, scores 0.6 or less."""
 _SAMPLE = 1 << 16
 """Bytes of the head that each candidate encoding's reading is scored on."""
 
-_COMMON: dict[int, None] | None = None
-
-
+@functools.cache
 def _common_chinese() -> dict[int, None]:
     """A ``str.translate`` table deleting common Chinese characters: the 3,755 of GB2312
     level 1 and its rows of symbols and full-width forms, the 5,401 of Big5's frequent
     block, and Chinese punctuation. Built on first use (only non-UTF-8 inputs need it)."""
-    global _COMMON
-    if _COMMON is None:
-        chars = set(chr(c) for c in range(0x3000, 0x3040)) | set(chr(c) for c in range(0xFF01, 0xFF66))
-        chars.update("\u2014\u2018\u2019\u201c\u201d\u2026\u00b7\u2022\u2027")
-        both = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
-        for encoding, leads, trails in (
-            ("gb2312", [0xA1, 0xA3, *range(0xB0, 0xD8)], range(0xA1, 0xFF)),
-            ("big5", range(0xA4, 0xC6), both),
-            ("big5", [0xC6], range(0x40, 0x7F)),
-        ):
-            for lead in leads:
-                for trail in trails:
-                    try:
-                        chars.add(bytes((lead, trail)).decode(encoding))
-                    except UnicodeDecodeError:
-                        pass
-        _COMMON = dict.fromkeys(map(ord, chars))
-    return _COMMON
+    chars = set(chr(c) for c in range(0x3000, 0x3040)) | set(chr(c) for c in range(0xFF01, 0xFF66))
+    chars.update("\u2014\u2018\u2019\u201c\u201d\u2026\u00b7\u2022\u2027")
+    both = [*range(0x40, 0x7F), *range(0xA1, 0xFF)]
+    for encoding, leads, trails in (
+        ("gb2312", [0xA1, 0xA3, *range(0xB0, 0xD8)], range(0xA1, 0xFF)),
+        ("big5", range(0xA4, 0xC6), both),
+        ("big5", [0xC6], range(0x40, 0x7F)),
+    ):
+        for lead in leads:
+            for trail in trails:
+                try:
+                    chars.add(bytes((lead, trail)).decode(encoding))
+                except UnicodeDecodeError:
+                    pass
+    return dict.fromkeys(map(ord, chars))
 
 
 def chinese_share(text: str) -> float:

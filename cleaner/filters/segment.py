@@ -397,10 +397,13 @@ class Segment(Splitter):
         # ``re`` finds these runs several times faster; its white space is regex's
         # plus \x1c-\x1f, left out here so that the runs are the same.
         self.blank_run = re.compile(r"\n(?:[^\S\n\x1c-\x1f]*\n){%d,}" % c["min_blank_lines"])
-        # Between two lines of text, fewer blank lines than make a run: the text spaces its paragraphs.
-        self.short_blank_run = re.compile(
-            r"\n(?<=\S\n)(?:[^\S\n\x1c-\x1f]*\n){1,%d}(?![^\S\n\x1c-\x1f]*\n)" % (c["min_blank_lines"] - 1)
-        ) if c["min_blank_lines"] > 1 else None
+        # Between two lines of text, fewer blank lines than make a run: the text spaces its
+        # paragraphs, and without a count header its runs are not boundaries (None: they are).
+        self.short_blank_run = (
+            re.compile(r"\n(?<=\S\n)(?:[^\S\n\x1c-\x1f]*\n){1,%d}(?![^\S\n\x1c-\x1f]*\n)" % (c["min_blank_lines"] - 1))
+            if c["min_blank_lines"] > 1 and not c["split_spaced_text_on_blank_lines"]
+            else None
+        )
         self.not_title = regex.compile("|".join(f"(?:{p})" for p in c["not_title"])) if c["not_title"] else None
         self.sentence_end = frozenset(c["sentence_end"])
         self.max_title = c["max_title_chars"]
@@ -583,9 +586,8 @@ class Segment(Splitter):
                     and not (counted and self._header(text, pos) is not None)
                 ):
                     weak.add(pos)
-            if weak and not header and self.short_blank_run is not None and not c["split_spaced_text_on_blank_lines"]:
-                if self.short_blank_run.search(text, content) is not None:
-                    weak.clear()  # the text spaces its paragraphs: its longer gaps are more of that
+            if weak and not header and self.short_blank_run and self.short_blank_run.search(text, content):
+                weak.clear()  # the text spaces its paragraphs: its longer gaps are more of that
         if c["split_on_repeated_title"] and (header or not c["repeated_title_needs_header"]):
             first = self._next_line(text, content)
             if first is not None and first[0] not in strong:

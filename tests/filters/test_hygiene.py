@@ -217,9 +217,6 @@ def test_compose_edits(data):
 
 def test_lone_surrogates_are_removed_and_reported():
     # A str from JSON ("\ud800") or a library caller can hold them; no file can be written with them.
-    from cleaner.core import Report
-    from tests.filters.casefile import build
-
     report = Report()
     report.filter = "hygiene"
     text = "标题\n正文\ud800内容\udcc8。\n"
